@@ -1,0 +1,158 @@
+"""Exact (ridge) least squares on flattened windows, streamed in batches."""
+
+import numbers
+import warnings
+
+import numpy as np
+import scipy.linalg
+from sklearn.base import BaseEstimator, RegressorMixin
+
+from ._base import batch_rows_for, fit_windows_and_targets, predict_in_batches
+
+__all__ = ["LinearWindowRegressor"]
+
+
+class LinearWindowRegressor(RegressorMixin, BaseEstimator):
+    """Linear (ridge) regression from a flattened window to its targets.
+
+    The model is ``y = W · vec(window) + b``, solved in closed form from the
+    normal equations.  The Gram matrix is accumulated batch by batch, so the
+    windows are never all materialised: memory is O(window size²), whatever
+    the number of windows.  This is the exact solution of the ``Flatten +
+    Dense`` network that Hands-On ML trains with Adam.
+
+    Parameters
+    ----------
+    alpha : float, default=0.0
+        L2 penalty on the weights (not on the intercept).  With 0 and a
+        singular Gram matrix the minimum-norm least-squares solution is used.
+    fit_intercept : bool, default=True
+        Whether to learn the intercept ``b``.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_outputs, window_length, n_channels)
+        Weight of every step and channel for every output.
+    intercept_ : ndarray of shape (n_outputs,)
+        Intercepts (zeros when ``fit_intercept=False``).
+    n_features_in_ : int
+        Window length seen in ``fit`` (``X.shape[1]``).
+    n_channels_ : int
+        Features per step.
+    window_length_ : int
+        Steps per window.
+    horizon_ : int
+        Target steps per window.
+    n_outputs_ : int
+        Columns of ``y``.
+
+    See Also
+    --------
+    NaiveForecaster : Forecasts without learning.
+    sklearn.linear_model.Ridge : The same model on 2-D feature matrices.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq import make_windows
+    >>> from skseq.forecasting import LinearWindowRegressor
+    >>> X, y = make_windows(np.sin(np.arange(200) / 5), window_length=10,
+    ...                     horizon=3)
+    >>> model = LinearWindowRegressor().fit(X, y)
+    >>> np.allclose(model.predict(X), y)
+    True
+    """
+
+    def __init__(self, *, alpha=0.0, fit_intercept=True):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.input_tags.three_d_array = True
+        return tags
+
+    def fit(self, X, y):
+        """Solve the least-squares problem on the (transformed) windows.
+
+        Parameters
+        ----------
+        X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
+            Windows; 2-D means one feature.
+        y : array-like of shape (n_windows,) or (n_windows, n_outputs)
+            Targets following each window.
+
+        Returns
+        -------
+        self : LinearWindowRegressor
+        """
+        if (
+            isinstance(self.alpha, bool)
+            or not isinstance(self.alpha, numbers.Real)
+            or not self.alpha >= 0
+        ):
+            raise ValueError(f"`alpha` must be a float >= 0, got {self.alpha!r}.")
+        windows, y = fit_windows_and_targets(self, X, y)
+        gram, cross, x_mean, y_mean = self._normal_equations(windows, y)
+        coef = _solve(gram + self.alpha * np.eye(len(gram)), cross)
+        self.intercept_ = y_mean - x_mean @ coef
+        self.coef_ = coef.T.reshape(self.n_outputs_, *windows.shape[1:])
+        return self
+
+    def predict(self, X):
+        """Forecast the targets of each window.
+
+        Parameters
+        ----------
+        X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
+            Windows with the geometry seen in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_windows,) or (n_windows, n_outputs)
+            Forecasts in the units of the ``y`` given to ``fit``.
+        """
+        return predict_in_batches(self, X, self._predict_transformed)
+
+    def _predict_transformed(self, windows, geometry):
+        flat = windows.reshape(len(windows), -1).astype(np.float64)
+        return flat @ self.coef_.reshape(self.n_outputs_, -1).T + self.intercept_
+
+    def _normal_equations(self, windows, y):
+        """Centred Gram matrix ``XᵀX``, ``Xᵀy`` and the means, in one pass."""
+        n_windows, n_inputs = len(windows), windows.shape[1] * windows.shape[2]
+        gram = np.zeros((n_inputs, n_inputs))
+        cross = np.zeros((n_inputs, self.n_outputs_))
+        x_sum, y_sum = np.zeros(n_inputs), np.zeros(self.n_outputs_)
+        x_shift = y_shift = None
+        for rows, batch in windows.iter_batches(batch_rows_for(windows)):
+            xb = batch.windows.reshape(len(batch.windows), -1).astype(np.float64)
+            yb = batch.forward_targets(y[rows]).reshape(len(xb), -1)
+            if x_shift is None:
+                # Shifting by the first batch's mean keeps the one-pass
+                # accumulation accurate for series far from zero.
+                keep = self.fit_intercept
+                x_shift = xb.mean(axis=0) if keep else np.zeros(n_inputs)
+                y_shift = yb.mean(axis=0) if keep else np.zeros(self.n_outputs_)
+            xb, yb = xb - x_shift, yb - y_shift
+            gram += xb.T @ xb
+            cross += xb.T @ yb
+            x_sum += xb.sum(axis=0)
+            y_sum += yb.sum(axis=0)
+        x_mean = x_sum / n_windows if self.fit_intercept else x_sum * 0
+        y_mean = y_sum / n_windows if self.fit_intercept else y_sum * 0
+        gram -= n_windows * np.outer(x_mean, x_mean)
+        cross -= n_windows * np.outer(x_mean, y_mean)
+        return gram, cross, x_mean + x_shift, y_mean + y_shift
+
+
+def _solve(gram, cross):
+    """Solve the normal equations; minimum-norm least squares if singular."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", scipy.linalg.LinAlgWarning)
+        try:
+            return scipy.linalg.solve(gram, cross, assume_a="pos")
+        except (scipy.linalg.LinAlgError, scipy.linalg.LinAlgWarning):
+            pass
+    return scipy.linalg.lstsq(gram, cross, cond=1e-10)[0]

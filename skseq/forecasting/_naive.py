@@ -1,0 +1,169 @@
+"""Forecasts read straight off the window: last value, mean, drift, season."""
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+
+from ._base import fit_windows_and_targets, predict_in_batches
+
+__all__ = ["NaiveForecaster"]
+
+_STRATEGIES = ("last", "mean", "drift", "seasonal_last")
+
+
+class NaiveForecaster(RegressorMixin, BaseEstimator):
+    """Baseline forecaster that predicts from each window alone.
+
+    Nothing is learned beyond the shape of the targets; every window's
+    targets are predicted from the window's own target column(s):
+
+    * ``"last"``: the last observed value (Hands-On ML's naive forecast);
+    * ``"mean"``: the mean of the window;
+    * ``"drift"``: the line through the first and last values, extended;
+    * ``"seasonal_last"``: the value one season (``period`` steps) before each
+      target, taken from the window.
+
+    Parameters
+    ----------
+    strategy : {"last", "mean", "drift", "seasonal_last"}, default="last"
+        How targets are predicted from the window.
+    period : int or None, default=None
+        Season length in steps of the series, used only by
+        ``strategy="seasonal_last"`` (which requires it).
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Window length seen in ``fit`` (``X.shape[1]``, scikit-learn's
+        convention for the second axis).
+    n_channels_ : int
+        Features per step.
+    window_length_ : int
+        Steps per window.
+    horizon_ : int
+        Target steps per window.
+    n_outputs_ : int
+        Columns of ``y`` (``horizon_`` times the number of target columns).
+
+    See Also
+    --------
+    LinearWindowRegressor : Linear model on the flattened window.
+    sklearn.dummy.DummyRegressor : Predicts a constant learned from ``y``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq import make_windows
+    >>> from skseq.forecasting import NaiveForecaster
+    >>> X, y = make_windows(np.arange(12.0) % 4, window_length=8, horizon=2)
+    >>> model = NaiveForecaster(strategy="seasonal_last", period=4).fit(X, y)
+    >>> model.predict(X[:2])
+    array([[0., 1.],
+           [1., 2.]])
+    >>> y[:2]
+    array([[0., 1.],
+           [1., 2.]])
+    """
+
+    def __init__(self, *, strategy="last", period=None):
+        self.strategy = strategy
+        self.period = period
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.regressor_tags.poor_score = True
+        tags.input_tags.three_d_array = True
+        return tags
+
+    def fit(self, X, y):
+        """Check the windows and record the layout of the targets.
+
+        Parameters
+        ----------
+        X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
+            Windows; 2-D means one feature.
+        y : array-like of shape (n_windows,) or (n_windows, n_outputs)
+            Targets following each window.
+
+        Returns
+        -------
+        self : NaiveForecaster
+        """
+        self._check_params()
+        windows, _ = fit_windows_and_targets(self, X, y)
+        geometry = windows.geometry
+        geometry.require_target_columns(type(self).__name__)
+        if self.strategy == "drift" and geometry.window_length < 2:
+            raise ValueError(
+                "strategy='drift' needs windows of at least 2 steps, got "
+                f"window_length={geometry.window_length}."
+            )
+        if self.strategy == "seasonal_last":
+            _seasonal_steps(geometry, self.horizon_, self.period)
+        return self
+
+    def predict(self, X):
+        """Forecast the targets of each window.
+
+        Parameters
+        ----------
+        X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
+            Windows with the geometry seen in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_windows,) or (n_windows, n_outputs)
+            Forecasts in the units of the ``y`` given to ``fit``.
+        """
+        return predict_in_batches(self, X, self._predict_transformed)
+
+    def _check_params(self):
+        if self.strategy not in _STRATEGIES:
+            raise ValueError(
+                f"`strategy` must be one of {_STRATEGIES}, got {self.strategy!r}."
+            )
+        if self.strategy == "seasonal_last" and (
+            isinstance(self.period, bool)
+            or not isinstance(self.period, numbers.Integral)
+            or self.period < 1
+        ):
+            raise ValueError(
+                "strategy='seasonal_last' needs `period`, an integer >= 1 (steps "
+                f"per season), got {self.period!r}."
+            )
+
+    def _predict_transformed(self, windows, geometry):
+        values = windows[:, :, list(geometry.target_columns)].astype(np.float64)
+        horizon = self.horizon_
+        if self.strategy == "last":
+            forecast = np.repeat(values[:, -1:], horizon, axis=1)
+        elif self.strategy == "mean":
+            forecast = np.repeat(values.mean(axis=1, keepdims=True), horizon, axis=1)
+        elif self.strategy == "drift":
+            span = geometry.offsets[-1] - geometry.offsets[0]
+            slope = (values[:, -1:] - values[:, :1]) / span
+            ahead = geometry.target_offsets(horizon)[np.newaxis, :, np.newaxis]
+            forecast = values[:, -1:] + slope * ahead
+        else:
+            forecast = values[:, _seasonal_steps(geometry, horizon, self.period)]
+        return forecast.reshape(len(windows), -1)
+
+
+def _seasonal_steps(geometry, horizon, period):
+    """Window step holding the same season as each target step."""
+    steps = []
+    for offset in geometry.target_offsets(horizon):
+        same_season = offset - int(np.ceil(offset / period)) * period
+        step = geometry.step_of_offset(same_season)
+        if step < 0:
+            raise ValueError(
+                f"strategy='seasonal_last' with period={period} needs the value "
+                f"{-same_season} steps before the end of the window, which the "
+                f"windows (step offsets {geometry.offsets[0]}..0) do not hold; "
+                "use longer windows or a period that is a multiple of the "
+                "sampling rate."
+            )
+        steps.append(step)
+    return np.array(steps)
