@@ -98,7 +98,8 @@ class NaiveForecaster(RegressorMixin, BaseEstimator):
         if self.strategy == "drift" and geometry.window_length < 2:
             raise ValueError(
                 "strategy='drift' needs windows of at least 2 steps, got "
-                f"window_length={geometry.window_length}."
+                f"window_length={geometry.window_length} (X.shape[1], so n_features = "
+                f"{geometry.window_length})."
             )
         if self.strategy == "seasonal_last":
             _seasonal_steps(geometry, self.horizon_, self.period)

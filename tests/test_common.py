@@ -1,0 +1,40 @@
+"""scikit-learn's estimator checks for every skseq estimator and transformer.
+
+2-D input means windows of one feature, so the checks' generic data works.
+Window transformers output lazy windows; the checks materialise them, which
+warns for operations that also change targets: that warning is expected here.
+"""
+
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skseq.forecasting import LinearWindowRegressor, NaiveForecaster
+from skseq.preprocessing import (
+    LookbackWindow,
+    SeasonalDifferencer,
+    SequenceScaler,
+    WindowNormalizer,
+)
+
+ESTIMATORS = [
+    NaiveForecaster(),
+    NaiveForecaster(strategy="drift"),
+    LinearWindowRegressor(),
+    LinearWindowRegressor(alpha=1.0),
+    LookbackWindow(length=1),
+    SequenceScaler(),
+    WindowNormalizer(),
+    WindowNormalizer(method="zscore"),
+    SeasonalDifferencer(period=1),
+]
+
+EXPECTED_FAILED_CHECKS = {}
+
+
+@pytest.mark.filterwarnings("ignore::skseq.TargetTransformWarning")
+@parametrize_with_checks(
+    ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(
+        type(est).__name__, {})
+)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)

@@ -1,0 +1,178 @@
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import TimeSeriesSplit
+from sklearn.utils import _safe_indexing
+
+from skseq import SequenceWindows, make_windows
+
+
+def _dense_windows(series, window_length, sampling_rate=1):
+    span = (window_length - 1) * sampling_rate + 1
+    return np.stack([
+        series[end - span + 1 : end + 1 : sampling_rate]
+        for end in range(span - 1, len(series))
+    ])
+
+
+@pytest.mark.parametrize("sampling_rate", [1, 3])
+@pytest.mark.parametrize("delay", [1, 4])
+@pytest.mark.parametrize("horizon", [1, 3])
+@pytest.mark.parametrize("stride", [1, 2])
+def test_make_windows_matches_explicit_loops(sampling_rate, delay, horizon, stride):
+    rng = np.random.default_rng(0)
+    series = rng.normal(size=(60, 2))
+    X, y = make_windows(series, window_length=5, horizon=horizon, delay=delay,
+                        sampling_rate=sampling_rate, stride=stride, target=1)
+    span = 4 * sampling_rate + 1
+    ends = np.arange(span - 1, 60 - delay - horizon + 1, stride)
+    expected_X = _dense_windows(series, 5, sampling_rate)[ends - span + 1]
+    expected_y = np.stack([series[e + delay : e + delay + horizon, 1] for e in ends])
+    np.testing.assert_array_equal(np.asarray(X), expected_X)
+    np.testing.assert_array_equal(y.reshape(len(ends), -1), expected_y)
+    assert X.shape == expected_X.shape
+
+
+def test_several_targets_are_step_major():
+    frame = pd.DataFrame({"a": np.arange(10.0), "b": 100 + np.arange(10.0)})
+    X, y = make_windows(frame, window_length=3, horizon=2, target=["b", "a"])
+    np.testing.assert_array_equal(y[0], [103.0, 3.0, 104.0, 4.0])
+    assert X.geometry.target_columns == (1, 0)
+
+
+def test_pandas_index_labels_last_observed_step():
+    index = pd.date_range("2024-01-01", periods=10, freq="h")
+    series = pd.Series(np.arange(10.0), index=index, name="load")
+    X, _ = make_windows(series, window_length=4, stride=2)
+    assert X.index[0] == index[3]
+    assert X[1:].index[0] == index[5]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [slice(2, 9, 3), np.array([5, 0, 3]), np.arange(26) % 3 == 0, [1, 2]],
+)
+def test_indexing_returns_windows_over_same_base(key):
+    series = np.arange(30.0)
+    X, _ = make_windows(series, window_length=4, delay=1)
+    subset = X[key]
+    assert isinstance(subset, SequenceWindows)
+    assert subset._base is X._base
+    np.testing.assert_array_equal(np.asarray(subset), np.asarray(X)[key])
+
+
+def test_integer_index_gives_one_window_and_tuple_keys_work():
+    X, _ = make_windows(np.arange(10.0), window_length=3)
+    np.testing.assert_array_equal(X[-1][:, 0], [6.0, 7.0, 8.0])
+    np.testing.assert_array_equal(np.asarray(X[[0, 1], ...]), np.asarray(X)[:2])
+    with pytest.raises(IndexError, match="first axis"):
+        X[:, 1:]
+
+
+def test_windows_are_read_only_views_of_the_series():
+    series = np.arange(20.0)
+    X, _ = make_windows(series, window_length=5)
+    assert np.shares_memory(X._base, series)
+    assert not X._base.flags.writeable
+    assert series.flags.writeable
+
+
+def test_sklearn_safe_indexing_and_splitter_keep_windows_lazy():
+    X, y = make_windows(np.arange(100.0), window_length=10)
+    for train, test in TimeSeriesSplit(n_splits=3).split(X, y):
+        part = _safe_indexing(X, train)
+        assert isinstance(part, SequenceWindows)
+        assert part._base is X._base
+        np.testing.assert_array_equal(np.asarray(part)[:, -1, 0], y[train] - 1)
+
+
+def test_pickle_carries_series_and_positions_not_windows():
+    series = np.random.default_rng(0).normal(size=(5000, 3))
+    X, _ = make_windows(series, window_length=200, target=0)
+    payload = pickle.dumps(X[100:3000])
+    assert len(payload) < series.nbytes + 10_000
+    assert len(payload) < np.asarray(X[100:3000]).nbytes / 100
+    restored = pickle.loads(payload)
+    np.testing.assert_array_equal(np.asarray(restored), np.asarray(X[100:3000]))
+
+
+def test_memmap_series_pickles_by_reference(tmp_path):
+    path = tmp_path / "series.dat"
+    data = np.memmap(path, dtype="float32", mode="w+", shape=(2000, 2))
+    data[:] = np.random.default_rng(1).normal(size=(2000, 2))
+    data.flush()
+    series = np.memmap(path, dtype="float32", mode="r", shape=(2000, 2))
+    X, _ = make_windows(series, window_length=50, target=1)
+    payload = pickle.dumps(X)
+    assert len(payload) < 5_000
+    np.testing.assert_array_equal(np.asarray(pickle.loads(payload)), np.asarray(X))
+
+
+def test_iter_batches_cover_all_windows_in_order():
+    X, _ = make_windows(np.arange(50.0), window_length=5)
+    pieces = [batch.windows for _, batch in X.iter_batches(7)]
+    assert [len(p) for p in pieces] == [7] * 6 + [3]
+    np.testing.assert_array_equal(np.concatenate(pieces), np.asarray(X))
+
+
+def test_integer_series_becomes_float():
+    X, y = make_windows(np.arange(10), window_length=3)
+    assert X.dtype == np.float64
+    assert y.dtype == np.float64
+
+
+def test_float32_series_stays_float32():
+    X, _ = make_windows(np.arange(10, dtype=np.float32), window_length=3)
+    assert X.dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"window_length": 0}, r"`window_length` must be an integer >= 1, got 0"),
+        ({"window_length": 2.5}, r"`window_length` must be an integer >= 1"),
+        ({"window_length": 3, "horizon": 0}, r"`horizon` must be an integer >= 1"),
+        ({"window_length": 3, "delay": -1}, r"`delay` must be an integer >= 1"),
+        ({"window_length": 3, "sampling_rate": 0}, r"`sampling_rate` must be"),
+        ({"window_length": 3, "stride": 0}, r"`stride` must be an integer >= 1"),
+        ({"window_length": 20}, r"has 10 steps but one window .* needs 21"),
+        ({"window_length": 3, "target": 2}, r"`target` column 2 does not exist"),
+    ],
+)
+def test_make_windows_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        make_windows(np.arange(10.0), **kwargs)
+
+
+def test_make_windows_rejects_unknown_column_name():
+    frame = pd.DataFrame({"temp": np.arange(10.0), "wind": np.arange(10.0)})
+    with pytest.raises(ValueError, match=r"'pressure' does not exist.*'temp'"):
+        make_windows(frame, window_length=3, target="pressure")
+
+
+def test_make_windows_requires_target_for_multivariate_series():
+    with pytest.raises(ValueError, match="`target` is required .* 2 columns"):
+        make_windows(np.zeros((10, 2)), window_length=3)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_make_windows_rejects_non_finite_series(bad):
+    series = np.arange(10.0)
+    series[6] = bad
+    with pytest.raises(ValueError, match="NaN or infinity .* row 6"):
+        make_windows(series, window_length=3)
+
+
+def test_make_windows_rejects_3d_data():
+    with pytest.raises(ValueError, match=r"`data` must be a series.*\(2, 3, 4\)"):
+        make_windows(np.zeros((2, 3, 4)), window_length=2)
+
+
+def test_from_array_rejects_4d_and_wraps_2d():
+    with pytest.raises(ValueError, match=r"must be 2-D .* or 3-D .*\(2, 3, 4, 5\)"):
+        SequenceWindows.from_array(np.zeros((2, 3, 4, 5)))
+    windows = SequenceWindows.from_array(np.ones((4, 6)))
+    assert windows.shape == (4, 6, 1)
+    assert windows.geometry.target_columns == (0,)
