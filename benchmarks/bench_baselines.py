@@ -42,17 +42,21 @@ def main():
     rows = []
     cases = [
         ("naive (last value)", NaiveForecaster(), 1, "0.020"),
-        ("linear, closed form", LinearWindowRegressor(), 1,
-         "0.004 (Flatten+Dense, Adam, 20 epochs)"),
+        (
+            "linear, closed form",
+            LinearWindowRegressor(),
+            1,
+            "0.004 (Flatten+Dense, Adam, 20 epochs)",
+        ),
         ("naive (last value)", NaiveForecaster(), 10, "-"),
-        ("linear, multi-output", LinearWindowRegressor(), 10,
-         "-"),
+        ("linear, multi-output", LinearWindowRegressor(), 10, "-"),
     ]
     for name, model, horizon, seed in cases:
         mse, seconds = evaluate(model, horizon)
         rows.append([name, horizon, f"{mse:.5f}", seed, f"{seconds:.3f}"])
-    print_table(["model", "steps ahead", "validation MSE", "Hands-On ML",
-                 "fit time (s)"], rows)
+    print_table(
+        ["model", "steps ahead", "validation MSE", "Hands-On ML", "fit time (s)"], rows
+    )
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ def run_stage(stage, kind, directory):
     result["n_windows"] = len(X)
     if stage == "split":
         for train, test in TimeSeriesSplit(n_splits=5).split(X, y):
-            X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
+            X_train, _ = _safe_indexing(X, train), _safe_indexing(X, test)
             X_train.take(slice(0, 256))
     elif stage == "pickle":
         result["pickle of all windows (bytes)"] = len(pickle.dumps(X))
@@ -75,21 +75,43 @@ def main():
             for stage in ("build", "split", "pickle", "stream"):
                 out = subprocess.run(
                     [sys.executable, __file__, "--stage", stage, kind, directory],
-                    check=True, capture_output=True, text=True,
+                    check=True,
+                    capture_output=True,
+                    text=True,
                 ).stdout
                 r = json.loads(out.strip().splitlines()[-1])
-                rows.append([kind, stage, r["n_windows"], r["after series (MB)"],
-                             r["peak RSS (MB)"], r["seconds"],
-                             r.get("pickle of all windows (bytes)", ""),
-                             r.get("pickle of a CV split (bytes)", "")])
+                rows.append(
+                    [
+                        kind,
+                        stage,
+                        r["n_windows"],
+                        r["after series (MB)"],
+                        r["peak RSS (MB)"],
+                        r["seconds"],
+                        r.get("pickle of all windows (bytes)", ""),
+                        r.get("pickle of a CV split (bytes)", ""),
+                    ]
+                )
     n_windows = rows[0][2]
     dense = n_windows * GEOMETRY["window_length"] * N_FEATURES * 4
-    print(f"series: {N_STEPS:,} x {N_FEATURES} float32 = "
-          f"{N_STEPS * N_FEATURES * 4 / 1e6:.1f} MB; materialised windows would be "
-          f"{dense / 1e9:.2f} GB ({n_windows:,} x 240 x 14 float32)\n")
-    print_table(["series", "stage", "windows", "RSS after series (MB)",
-                 "peak RSS (MB)", "stage time (s)", "pickle, all (B)",
-                 "pickle, CV split (B)"], rows)
+    print(
+        f"series: {N_STEPS:,} x {N_FEATURES} float32 = "
+        f"{N_STEPS * N_FEATURES * 4 / 1e6:.1f} MB; materialised windows would be "
+        f"{dense / 1e9:.2f} GB ({n_windows:,} x 240 x 14 float32)\n"
+    )
+    print_table(
+        [
+            "series",
+            "stage",
+            "windows",
+            "RSS after series (MB)",
+            "peak RSS (MB)",
+            "stage time (s)",
+            "pickle, all (B)",
+            "pickle, CV split (B)",
+        ],
+        rows,
+    )
 
 
 if __name__ == "__main__":

@@ -28,8 +28,10 @@ def models():
     try:
         from skseq.forecasting import GRUForecaster
     except ImportError:
-        print("keras is not installed: skipping GRUForecaster "
-              "(pip install 'skseq[keras]').")
+        print(
+            "keras is not installed: skipping GRUForecaster "
+            "(pip install 'skseq[keras]')."
+        )
         return
     yield "GRUForecaster(random_state=0)", GRUForecaster(random_state=0)
 
@@ -49,9 +51,12 @@ def write_plot(out_dir, X, y, predictions):
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.5), sharey=True)
     for ax, i in zip(axes, range(3)):
         window = X[i : i + 1]
-        plot_forecast(window, y[i : i + 1],
-                      {name: pred[i : i + 1] for name, pred in predictions.items()},
-                      ax=ax)
+        plot_forecast(
+            window,
+            y[i : i + 1],
+            {name: pred[i : i + 1] for name, pred in predictions.items()},
+            ax=ax,
+        )
     path = os.path.join(out_dir, "demo_forecast.png")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -74,8 +79,14 @@ def main(argv=None):
         pred = model.predict(X_valid)
         predictions[name.split("(")[0]] = pred
         mse = float(np.mean((pred - y_valid) ** 2))
-        rows.append([name, f"{mse:.5f}", f"{model.score(X_valid, y_valid):.4f}",
-                     f"{seconds:.1f}"])
+        rows.append(
+            [
+                name,
+                f"{mse:.5f}",
+                f"{model.score(X_valid, y_valid):.4f}",
+                f"{seconds:.1f}",
+            ]
+        )
     print("Hands-On ML ch. 15 series, 1 step ahead, 2000 validation windows\n")
     print_table(["model", "MSE", "R²", "fit time (s)"], rows)
     os.makedirs(args.out, exist_ok=True)

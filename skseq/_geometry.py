@@ -38,11 +38,20 @@ class WindowGeometry:
     n_features: int
 
     @classmethod
-    def regular(cls, window_length, *, sampling_rate=1, delay=1, target_columns=None,
-                n_features=1):
+    def regular(
+        cls,
+        window_length,
+        *,
+        sampling_rate=1,
+        delay=1,
+        target_columns=None,
+        n_features=1,
+    ):
         """Geometry of evenly spaced windows such as `make_windows` builds."""
-        offsets = tuple(int(o) for o in (np.arange(window_length) - window_length + 1)
-                        * sampling_rate)
+        offsets = tuple(
+            int(o)
+            for o in (np.arange(window_length) - window_length + 1) * sampling_rate
+        )
         return cls(offsets, int(delay), target_columns, int(n_features))
 
     @property
@@ -72,5 +81,9 @@ class WindowGeometry:
         return self.target_columns
 
     def with_offsets(self, offsets):
-        return WindowGeometry(tuple(int(o) for o in offsets), self.delay,
-                              self.target_columns, self.n_features)
+        return WindowGeometry(
+            tuple(int(o) for o in offsets),
+            self.delay,
+            self.target_columns,
+            self.n_features,
+        )

@@ -62,12 +62,12 @@ class WindowOperation:
 
 
 def _check_positive_int(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or (
-        value < minimum
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or (value < minimum)
     ):
-        raise ValueError(
-            f"`{name}` must be an integer >= {minimum}, got {value!r}."
-        )
+        raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
     return int(value)
 
 
@@ -171,8 +171,9 @@ class SequenceWindows:
         """
         # check_array gives scikit-learn's usual messages (1-D input, empty
         # input, complex or non-numeric data, NaN/inf) for plain arrays.
-        array = check_array(X, allow_nd=True, dtype=[np.float64, np.float32],
-                            input_name=name)
+        array = check_array(
+            X, allow_nd=True, dtype=[np.float64, np.float32], input_name=name
+        )
         if array.ndim == 2:
             array = array[:, :, np.newaxis]
         if array.ndim != 3:
@@ -190,7 +191,9 @@ class SequenceWindows:
         elif target_columns is not None:
             target_columns = _check_columns(target_columns, n_features)
         geometry = WindowGeometry.regular(
-            array.shape[1], delay=delay, target_columns=target_columns,
+            array.shape[1],
+            delay=delay,
+            target_columns=target_columns,
             n_features=n_features,
         )
         return cls(_read_only(array), np.arange(array.shape[0]), geometry)
@@ -231,8 +234,10 @@ class SequenceWindows:
 
     def __repr__(self):
         ops = ", ".join(type(op).__name__ for op in self._operations) or "none"
-        return (f"SequenceWindows(shape={self.shape}, dtype={self.dtype}, "
-                f"operations: {ops})")
+        return (
+            f"SequenceWindows(shape={self.shape}, dtype={self.dtype}, "
+            f"operations: {ops})"
+        )
 
     def __getitem__(self, key):
         if isinstance(key, tuple):
@@ -249,15 +254,21 @@ class SequenceWindows:
             return self.take(np.array([position]))[0]
         rows = np.arange(len(self))[key]
         index = None if self._index is None else self._index[rows]
-        return SequenceWindows(self._base, self._positions[rows], self._raw_geometry,
-                               operations=self._operations, index=index)
+        return SequenceWindows(
+            self._base,
+            self._positions[rows],
+            self._raw_geometry,
+            operations=self._operations,
+            index=index,
+        )
 
     def __array__(self, dtype=None, copy=None):
         if copy is False:
             raise ValueError("SequenceWindows cannot be converted without a copy.")
         if self.changes_targets:
-            ops = ", ".join(type(op).__name__ for op in self._operations
-                            if op.changes_targets)
+            ops = ", ".join(
+                type(op).__name__ for op in self._operations if op.changes_targets
+            )
             warnings.warn(
                 f"Materialising windows transformed by {ops}, which also change "
                 "targets: the array is in transformed units but targets given "
@@ -272,15 +283,27 @@ class SequenceWindows:
     def __reduce__(self):
         # Rebuild from the base and positions: pickling a strided view would
         # copy every window.
-        return (_rebuild, (_base_state(self._base), _compact(self._positions),
-                           self._raw_geometry, self._operations, self._index))
+        return (
+            _rebuild,
+            (
+                _base_state(self._base),
+                _compact(self._positions),
+                self._raw_geometry,
+                self._operations,
+                self._index,
+            ),
+        )
 
     # -- the chain ----------------------------------------------------------
     def with_operation(self, operation):
         """Return the same windows with ``operation`` appended to the chain."""
-        return SequenceWindows(self._base, self._positions, self._raw_geometry,
-                               operations=self._operations + (operation,),
-                               index=self._index)
+        return SequenceWindows(
+            self._base,
+            self._positions,
+            self._raw_geometry,
+            operations=self._operations + (operation,),
+            index=self._index,
+        )
 
     def _chain_geometries(self):
         geometries = [self._raw_geometry]
@@ -309,6 +332,15 @@ class SequenceWindows:
     def take(self, rows=slice(None)):
         """Transformed windows at ``rows`` as a new ndarray."""
         return self.batch(rows).windows
+
+    def rows_per_batch(self, max_bytes=1 << 25):
+        """Windows per batch so that one float64 batch takes about ``max_bytes``.
+
+        Every consumer that streams windows sizes its batches with this, so
+        memory stays O(series + batch) whatever the number of windows.
+        """
+        per_window = max(1, self.shape[1] * self.shape[2] * 8)
+        return max(1, int(max_bytes) // per_window)
 
     def iter_batches(self, batch_size):
         """Yield ``(rows, WindowBatch)`` for consecutive slices of windows."""
@@ -351,8 +383,7 @@ class WindowBatch:
             return np.asarray(y, dtype=np.float64)
         shape = np.shape(y)
         y3 = self._target_shape(y)
-        for op, stage, geometry in zip(self.operations, self.stages,
-                                       self.geometries):
+        for op, stage, geometry in zip(self.operations, self.stages, self.geometries):
             if op.changes_targets:
                 y3 = op.forward_targets(y3, stage, geometry)
         return y3.reshape(shape)
@@ -396,8 +427,9 @@ def _rebuild(base_state, positions, raw_geometry, operations, index):
         base = np.memmap(filename, dtype=dtype, mode="r", shape=shape, offset=offset)
     else:
         base = _read_only(base_state[1])
-    return SequenceWindows(base, positions, raw_geometry, operations=operations,
-                           index=index)
+    return SequenceWindows(
+        base, positions, raw_geometry, operations=operations, index=index
+    )
 
 
 def as_windows(X, name="X"):
@@ -414,8 +446,7 @@ def as_windows(X, name="X"):
         return X
     if hasattr(X, "tocsr") or hasattr(X, "toarray"):
         raise TypeError(
-            f"`{name}` is a sparse matrix; skseq needs dense windows, e.g. "
-            "X.toarray()."
+            f"`{name}` is a sparse matrix; skseq needs dense windows, e.g. X.toarray()."
         )
     return SequenceWindows.from_array(X, name=name)
 
@@ -434,7 +465,9 @@ def _check_columns(columns, n_features, names=None):
                     f"columns: {list(names)}."
                 )
             indices.append(names.index(column))
-        elif isinstance(column, numbers.Integral) and -n_features <= column < n_features:
+        elif (
+            isinstance(column, numbers.Integral) and -n_features <= column < n_features
+        ):
             indices.append(int(column) % n_features)
         else:
             raise ValueError(
@@ -468,8 +501,9 @@ def _series_to_array(data):
     return array, names, index
 
 
-def make_windows(data, *, window_length, horizon=1, delay=1, sampling_rate=1,
-                 stride=1, target=None):
+def make_windows(
+    data, *, window_length, horizon=1, delay=1, sampling_rate=1, stride=1, target=None
+):
     """Cut a series into lazy windows and the targets that follow them.
 
     Window ``i`` ends at step ``t_i``; its targets are the target column(s) at
@@ -478,8 +512,9 @@ def make_windows(data, *, window_length, horizon=1, delay=1, sampling_rate=1,
 
     Parameters
     ----------
-    data : array-like of shape (n_steps,) or (n_steps, n_features), pandas Series or DataFrame
-        The series, oldest first.  May be a `numpy.memmap`.  Must be finite.
+    data : array-like of shape (n_steps,) or (n_steps, n_features)
+        The series, oldest first: an array (a `numpy.memmap` too), pandas
+        Series or DataFrame.  Must be finite.
     window_length : int
         Steps per window (after sampling).
     horizon : int, default=1
@@ -548,8 +583,11 @@ def make_windows(data, *, window_length, horizon=1, delay=1, sampling_rate=1,
     if y.shape[1] == 1:
         y = y[:, 0]
     geometry = WindowGeometry.regular(
-        window_length, sampling_rate=sampling_rate, delay=delay,
-        target_columns=columns, n_features=n_features,
+        window_length,
+        sampling_rate=sampling_rate,
+        delay=delay,
+        target_columns=columns,
+        n_features=n_features,
     )
     base = _read_only(array)
     window_index = None if index is None else index[ends]

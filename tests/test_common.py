@@ -33,8 +33,10 @@ EXPECTED_FAILED_CHECKS = {}
 
 @pytest.mark.filterwarnings("ignore::skseq.TargetTransformWarning")
 @parametrize_with_checks(
-    ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(
-        type(est).__name__, {})
+    ESTIMATORS,
+    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(
+        type(est).__name__, {}
+    ),
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

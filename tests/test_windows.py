@@ -11,10 +11,12 @@ from skseq import SequenceWindows, make_windows
 
 def _dense_windows(series, window_length, sampling_rate=1):
     span = (window_length - 1) * sampling_rate + 1
-    return np.stack([
-        series[end - span + 1 : end + 1 : sampling_rate]
-        for end in range(span - 1, len(series))
-    ])
+    return np.stack(
+        [
+            series[end - span + 1 : end + 1 : sampling_rate]
+            for end in range(span - 1, len(series))
+        ]
+    )
 
 
 @pytest.mark.parametrize("sampling_rate", [1, 3])
@@ -24,8 +26,15 @@ def _dense_windows(series, window_length, sampling_rate=1):
 def test_make_windows_matches_explicit_loops(sampling_rate, delay, horizon, stride):
     rng = np.random.default_rng(0)
     series = rng.normal(size=(60, 2))
-    X, y = make_windows(series, window_length=5, horizon=horizon, delay=delay,
-                        sampling_rate=sampling_rate, stride=stride, target=1)
+    X, y = make_windows(
+        series,
+        window_length=5,
+        horizon=horizon,
+        delay=delay,
+        sampling_rate=sampling_rate,
+        stride=stride,
+        target=1,
+    )
     span = 4 * sampling_rate + 1
     ends = np.arange(span - 1, 60 - delay - horizon + 1, stride)
     expected_X = _dense_windows(series, 5, sampling_rate)[ends - span + 1]
@@ -81,7 +90,7 @@ def test_windows_are_read_only_views_of_the_series():
 
 def test_sklearn_safe_indexing_and_splitter_keep_windows_lazy():
     X, y = make_windows(np.arange(100.0), window_length=10)
-    for train, test in TimeSeriesSplit(n_splits=3).split(X, y):
+    for train, _ in TimeSeriesSplit(n_splits=3).split(X, y):
         part = _safe_indexing(X, train)
         assert isinstance(part, SequenceWindows)
         assert part._base is X._base

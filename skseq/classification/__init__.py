@@ -1,5 +1,10 @@
-"""Text classification: a tokenizer and a recurrent sentiment classifier."""
+"""Text classification: a tokenizer and a recurrent sentiment classifier.
 
+Importing this package does not import Keras: `SentimentRNNClassifier`
+imports it on its first ``fit`` (or unpickling).
+"""
+
+from .._keras._sentiment import SentimentRNNClassifier
 from ._tokenizer import TextTokenizer
 
-__all__ = ["TextTokenizer"]
+__all__ = ["SentimentRNNClassifier", "TextTokenizer"]

@@ -135,9 +135,7 @@ def fetch_imdb(
 
 def _check_subset(subset):
     if subset not in _SUBSETS:
-        raise ValueError(
-            f"`subset` must be one of {sorted(_SUBSETS)}, got {subset!r}."
-        )
+        raise ValueError(f"`subset` must be one of {sorted(_SUBSETS)}, got {subset!r}.")
     return _SUBSETS[subset]
 
 
@@ -175,8 +173,9 @@ def _read_archive(path):
                 continue
             part, label, review_id, rating = match.groups()
             text = archive.extractfile(member).read().decode("utf-8")
+            text = text.replace("<br />", "\n")
             key = (TARGET_NAMES.index(label), int(review_id))
-            rows[part].append((key, text.replace("<br />", "\n"), int(rating), member.name))
+            rows[part].append((key, text, int(rating), member.name))
     if not rows["train"] and not rows["test"]:
         raise OSError(
             f"{path} holds no reviews named aclImdb/<train|test>/<neg|pos>/"

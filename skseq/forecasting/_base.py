@@ -9,13 +9,7 @@ import numpy as np
 
 from .._validation import horizon_of, validate_targets, validate_windows
 
-__all__ = ["batch_rows_for", "fit_windows_and_targets", "predict_in_batches"]
-
-
-def batch_rows_for(windows, target_bytes=1 << 25):
-    """Windows per batch so that one float64 batch takes about 32 MB."""
-    per_window = max(1, windows.shape[1] * windows.shape[2] * 8)
-    return max(1, target_bytes // per_window)
+__all__ = ["fit_windows_and_targets", "predict_in_batches"]
 
 
 def fit_windows_and_targets(estimator, X, y):
@@ -46,7 +40,7 @@ def predict_in_batches(estimator, X, predict_transformed):
     """
     windows = validate_windows(estimator, X, reset=False)
     predictions = np.empty((len(windows), estimator.n_outputs_))
-    for rows, batch in windows.iter_batches(batch_rows_for(windows)):
+    for rows, batch in windows.iter_batches(windows.rows_per_batch()):
         transformed = predict_transformed(batch.windows, windows.geometry)
         predictions[rows] = batch.inverse_targets(transformed)
     return predictions[:, 0] if estimator._y_is_1d else predictions

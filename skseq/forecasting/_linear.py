@@ -7,7 +7,7 @@ import numpy as np
 import scipy.linalg
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from ._base import batch_rows_for, fit_windows_and_targets, predict_in_batches
+from ._base import fit_windows_and_targets, predict_in_batches
 
 __all__ = ["LinearWindowRegressor"]
 
@@ -78,7 +78,7 @@ class LinearWindowRegressor(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
+        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
             Windows; 2-D means one feature.
         y : array-like of shape (n_windows,) or (n_windows, n_outputs)
             Targets following each window.
@@ -105,7 +105,7 @@ class LinearWindowRegressor(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
+        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
             Windows with the geometry seen in ``fit``.
 
         Returns
@@ -126,7 +126,7 @@ class LinearWindowRegressor(RegressorMixin, BaseEstimator):
         cross = np.zeros((n_inputs, self.n_outputs_))
         x_sum, y_sum = np.zeros(n_inputs), np.zeros(self.n_outputs_)
         x_shift = y_shift = None
-        for rows, batch in windows.iter_batches(batch_rows_for(windows)):
+        for rows, batch in windows.iter_batches(windows.rows_per_batch()):
             xb = batch.windows.reshape(len(batch.windows), -1).astype(np.float64)
             yb = batch.forward_targets(y[rows]).reshape(len(xb), -1)
             if x_shift is None:

@@ -82,7 +82,7 @@ class NaiveForecaster(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
+        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
             Windows; 2-D means one feature.
         y : array-like of shape (n_windows,) or (n_windows, n_outputs)
             Targets following each window.
@@ -110,7 +110,7 @@ class NaiveForecaster(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
+        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
             Windows with the geometry seen in ``fit``.
 
         Returns

@@ -33,8 +33,9 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
-            Training windows; a 2-D array means one feature per step.
+        X : SequenceWindows or array-like with 2 or 3 dimensions
+            Training windows of shape ``(n_windows, window_length,
+            n_features)``; a 2-D array means one feature per step.
         y : None
             Ignored; targets are mapped by the estimator that ends the
             pipeline.
@@ -56,7 +57,7 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
+        X : SequenceWindows or array-like with 2 or 3 dimensions
             Windows with the layout seen in ``fit``.
 
         Returns

@@ -77,15 +77,15 @@ class SeasonalDifferencer(WindowTransformer):
 
     def _fit(self, windows):
         _check_positive_int(self.period, "period")
-        SeasonalDifference(self.period).check_geometry(windows.geometry)
+        SeasonalDifferencing(self.period).check_geometry(windows.geometry)
 
     def _make_operation(self, windows):
-        operation = SeasonalDifference(self.period)
+        operation = SeasonalDifferencing(self.period)
         operation.check_geometry(windows.geometry)
         return operation
 
 
-class SeasonalDifference(WindowOperation):
+class SeasonalDifferencing(WindowOperation):
     """``x[t] - x[t - period]`` for the steps whose reference is in the window."""
 
     changes_targets = True
@@ -94,7 +94,7 @@ class SeasonalDifference(WindowOperation):
         self.period = int(period)
 
     def __repr__(self):
-        return f"SeasonalDifference(period={self.period})"
+        return f"SeasonalDifferencing(period={self.period})"
 
     def _references(self, geometry):
         """Steps that have a value one period earlier, and those earlier steps."""
@@ -113,8 +113,8 @@ class SeasonalDifference(WindowOperation):
             spacing = int(spacings[0])
             raise ValueError(
                 f"`period`={self.period} is not a multiple of the spacing of the "
-                f"window steps: they are {spacing} series steps apart "
-                f"(sampling_rate={spacing}); use a multiple of {spacing}."
+                f"window steps: they are {spacing} series steps apart, so no step "
+                f"has a value one period before it; use a multiple of {spacing}."
             )
         if self.period >= span:
             raise ValueError(
@@ -135,7 +135,7 @@ class SeasonalDifference(WindowOperation):
 
     def transform(self, windows, geometry):
         kept, references = self._references(geometry)
-        return windows[:, kept] - windows[:, references]
+        return windows[:, _as_slice(kept)] - windows[:, _as_slice(references)]
 
     def _target_references(self, geometry, horizon):
         """For each target step, ``(True, window step)`` or ``(False, target)``.
@@ -198,3 +198,13 @@ class SeasonalDifference(WindowOperation):
             earlier = windows[:, source, columns] if in_window else values[:, source]
             values[:, h] = y[:, h] + earlier
         return values
+
+
+def _as_slice(indices):
+    """Evenly spaced indices as a slice, so that indexing gives a view."""
+    steps = np.unique(np.diff(indices))
+    if len(steps) == 1 and steps[0] > 0:
+        return slice(int(indices[0]), int(indices[-1]) + 1, int(steps[0]))
+    if len(indices) == 1:
+        return slice(int(indices[0]), int(indices[0]) + 1)
+    return indices

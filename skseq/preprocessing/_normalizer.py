@@ -95,7 +95,9 @@ class WindowNormalization(WindowOperation):
 
     def transform(self, windows, geometry):
         center, scale = self._statistics(windows)
-        return ((windows - center) / scale).astype(windows.dtype)
+        normalized = windows - center
+        normalized /= scale
+        return normalized.astype(windows.dtype, copy=False)
 
     def _target_statistics(self, windows, geometry):
         columns = list(geometry.require_target_columns("WindowNormalizer"))

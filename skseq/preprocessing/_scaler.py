@@ -7,10 +7,6 @@ from ._base import WindowTransformer, safe_scale
 
 __all__ = ["SequenceScaler"]
 
-# Values per channel gathered at once while fitting: a few MB per batch,
-# whatever the number of windows.
-_VALUES_PER_BATCH = 1 << 20
-
 
 class SequenceScaler(WindowTransformer):
     """Standardise every feature with the mean and std of the training windows.
@@ -97,7 +93,7 @@ class SequenceScaler(WindowTransformer):
 
     def _make_operation(self, windows):
         center = self.mean_ if self.with_mean else np.zeros_like(self.mean_)
-        return Standardization(center, self.scale_)
+        return SequenceScaling(center, self.scale_)
 
 
 def _streaming_moments(windows):
@@ -107,14 +103,13 @@ def _streaming_moments(windows):
     accurate in float64 however many batches there are.
     """
     n_channels = windows.shape[2]
-    per_window = max(1, windows.shape[1] * n_channels)
-    batch_size = max(1, _VALUES_PER_BATCH // per_window)
     count, mean, m2 = 0, np.zeros(n_channels), np.zeros(n_channels)
-    for _, batch in windows.iter_batches(batch_size):
-        values = batch.windows.reshape(-1, n_channels).astype(np.float64)
+    for _, batch in windows.iter_batches(windows.rows_per_batch()):
+        values = batch.windows.reshape(-1, n_channels).astype(np.float64, copy=False)
         n = len(values)
         batch_mean = values.mean(axis=0)
-        batch_m2 = np.square(values - batch_mean).sum(axis=0)
+        centered = values - batch_mean
+        batch_m2 = np.einsum("ij,ij->j", centered, centered)
         delta = batch_mean - mean
         total = count + n
         mean = mean + delta * (n / total)
@@ -123,7 +118,7 @@ def _streaming_moments(windows):
     return count, mean, m2 / count
 
 
-class Standardization(WindowOperation):
+class SequenceScaling(WindowOperation):
     """``(x - center) / scale`` per feature; targets use their column's values."""
 
     changes_targets = True
@@ -133,11 +128,13 @@ class Standardization(WindowOperation):
         self.scale = np.asarray(scale, dtype=np.float64)
 
     def __repr__(self):
-        return f"Standardization(center={self.center}, scale={self.scale})"
+        return f"SequenceScaling(center={self.center}, scale={self.scale})"
 
     def transform(self, windows, geometry):
         # Computed in float64, returned in the windows' dtype (float32 stays).
-        return ((windows - self.center) / self.scale).astype(windows.dtype)
+        scaled = windows - self.center
+        scaled /= self.scale
+        return scaled.astype(windows.dtype, copy=False)
 
     def _target_statistics(self, geometry):
         columns = list(geometry.require_target_columns("SequenceScaler"))

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import Ridge
 
-from skseq import make_windows
+from skseq import SequenceWindows, make_windows
 from skseq.datasets import generate_time_series
 from skseq.forecasting import LinearWindowRegressor
 
@@ -16,16 +16,18 @@ def test_matches_sklearn_ridge_on_flattened_windows(alpha, fit_intercept):
     ours = LinearWindowRegressor(alpha=alpha, fit_intercept=fit_intercept).fit(X, y)
     ridge = Ridge(alpha=alpha, fit_intercept=fit_intercept, solver="svd")
     ridge.fit(X.reshape(300, -1), y)
-    np.testing.assert_allclose(ours.predict(X), ridge.predict(X.reshape(300, -1)),
-                               rtol=1e-7, atol=1e-7)
+    np.testing.assert_allclose(
+        ours.predict(X), ridge.predict(X.reshape(300, -1)), rtol=1e-7, atol=1e-7
+    )
     assert ours.coef_.shape == (3, 6, 2)
 
 
 def test_streaming_in_small_batches_gives_same_solution(monkeypatch):
-    X, y = make_windows(np.sin(np.arange(500) / 7) + 0.01 * np.arange(500),
-                        window_length=12, horizon=2)
+    X, y = make_windows(
+        np.sin(np.arange(500) / 7) + 0.01 * np.arange(500), window_length=12, horizon=2
+    )
     whole = LinearWindowRegressor(alpha=0.1).fit(X, y)
-    monkeypatch.setattr("skseq.forecasting._linear.batch_rows_for", lambda w: 7)
+    monkeypatch.setattr(SequenceWindows, "rows_per_batch", lambda self: 7)
     batched = LinearWindowRegressor(alpha=0.1).fit(X, y)
     np.testing.assert_allclose(batched.coef_, whole.coef_, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(batched.intercept_, whole.intercept_, atol=1e-10)

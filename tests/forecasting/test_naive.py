@@ -26,8 +26,13 @@ def test_mean_predicts_window_mean():
 @pytest.mark.parametrize("sampling_rate", [1, 2])
 @pytest.mark.parametrize("delay", [1, 3])
 def test_drift_is_exact_on_a_line(sampling_rate, delay):
-    X, y = make_windows(2.0 * np.arange(40.0) + 1, window_length=5, horizon=3,
-                        delay=delay, sampling_rate=sampling_rate)
+    X, y = make_windows(
+        2.0 * np.arange(40.0) + 1,
+        window_length=5,
+        horizon=3,
+        delay=delay,
+        sampling_rate=sampling_rate,
+    )
     pred = NaiveForecaster(strategy="drift").fit(X, y).predict(X)
     np.testing.assert_allclose(pred, y)
 

@@ -28,12 +28,12 @@ def test_differencer_exact_values(period, first_window, offsets):
 
 
 def test_differencer_on_sampled_windows():
-    X, y = make_windows(SQUARES, window_length=3, sampling_rate=2, horizon=1)
+    X, y = make_windows(SQUARES, window_length=3, sampling_rate=2, delay=2)
     Xt = SeasonalDifferencer(period=2).fit_transform(X)
-    # Window 0 is [0, 4, 16] at offsets (-4, -2, 0); its target is 25.
+    # Window 0 is [0, 4, 16] at offsets (-4, -2, 0); its target is 36.
     np.testing.assert_array_equal(Xt.take()[0, :, 0], [4.0, 12.0])
     assert Xt.geometry.offsets == (-2, 0)
-    np.testing.assert_array_equal(Xt.batch().forward_targets(y)[0], 25.0 - 9.0)
+    np.testing.assert_array_equal(Xt.batch().forward_targets(y)[0], 36.0 - 16.0)
 
 
 def test_differencer_on_plain_2d_array():
@@ -54,10 +54,11 @@ GEOMETRIES = [
     (6, 1, 1, 1, 1),
     (6, 1, 1, 5, 2),  # horizon > period: recursive
     (8, 1, 1, 9, 3),
-    (5, 2, 1, 4, 2),
-    (5, 3, 3, 3, 6),
-    (10, 1, 3, 2, 4),  # delay > 1, every reference still in the window
-    (4, 2, 2, 7, 2),  # delay > 1 and recursive
+    (10, 1, 3, 2, 4),  # delay > 1, every reference in the window
+    (10, 1, 2, 3, 4),
+    (5, 2, 2, 1, 2),  # sampled windows: the reference must be a window step
+    (5, 3, 3, 1, 6),
+    (6, 2, 2, 1, 4),
 ]
 
 
@@ -70,8 +71,14 @@ def test_differencer_matches_the_differenced_series(
 ):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(60, 2)).cumsum(axis=0), columns=["a", "b"])
-    X, y = make_windows(frame, window_length=window_length, horizon=horizon,
-                        delay=delay, sampling_rate=sampling_rate, target=target)
+    X, y = make_windows(
+        frame,
+        window_length=window_length,
+        horizon=horizon,
+        delay=delay,
+        sampling_rate=sampling_rate,
+        target=target,
+    )
     Xt = SeasonalDifferencer(period=period).fit_transform(X)
     Xt.check_horizon(horizon)
     z = _differenced(frame.to_numpy(), period)
@@ -80,7 +87,7 @@ def test_differencer_matches_the_differenced_series(
     np.testing.assert_allclose(Xt.take(), z[window_rows])
     columns = [frame.columns.get_loc(c) for c in np.atleast_1d(target)]
     target_rows = ends[:, None] + delay + np.arange(horizon)
-    expected = z[target_rows][:, :, columns].reshape(len(y), -1)
+    expected = z[target_rows][:, :, columns].reshape(y.shape)
     batch = Xt.batch()
     np.testing.assert_allclose(batch.forward_targets(y), expected, atol=1e-12)
     np.testing.assert_allclose(batch.inverse_targets(expected), y, atol=1e-12)
@@ -131,5 +138,5 @@ def test_differencer_checks_the_windows_it_transforms():
 
 @pytest.mark.parametrize("period", [0, -1, 1.5, "24", None, True])
 def test_differencer_bad_period(period):
-    with pytest.raises(ValueError, match=rf"`period` must be an integer >= 1, got"):
+    with pytest.raises(ValueError, match=r"`period` must be an integer >= 1, got"):
         SeasonalDifferencer(period=period).fit(np.ones((3, 4)))

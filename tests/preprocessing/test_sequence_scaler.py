@@ -3,8 +3,7 @@ import pandas as pd
 import pytest
 
 from skseq import SequenceWindows, make_windows
-from skseq.preprocessing import SequenceScaler
-from skseq.preprocessing import _scaler
+from skseq.preprocessing import SeasonalDifferencer, SequenceScaler
 
 
 def _frame(n_steps=60, seed=0):
@@ -34,11 +33,22 @@ def test_scaler_streams_batches_without_materialising(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("fit materialised all windows")
 
+    gathered = []
+    batch = SequenceWindows.batch
+
+    def recording_batch(self, rows=slice(None)):
+        result = batch(self, rows)
+        gathered.append(len(result.windows))
+        return result
+
     X, _ = make_windows(_frame(500), window_length=7, target="a")
     expected = np.asarray(X).reshape(-1, 3)
-    monkeypatch.setattr(_scaler, "_VALUES_PER_BATCH", 50)  # many small batches
+    monkeypatch.setattr(SequenceWindows, "rows_per_batch", lambda self: 7)
+    monkeypatch.setattr(SequenceWindows, "batch", recording_batch)
     monkeypatch.setattr(SequenceWindows, "__array__", refuse)
     scaler = SequenceScaler().fit(X)
+    assert max(gathered) == 7
+    assert sum(gathered) == len(X)
     np.testing.assert_allclose(scaler.mean_, expected.mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose(scaler.var_, expected.var(axis=0), rtol=1e-10)
 
@@ -47,7 +57,7 @@ def test_scaler_is_accurate_far_from_zero(monkeypatch):
     rng = np.random.default_rng(1)
     series = 1e8 + rng.normal(size=3000)
     X, _ = make_windows(series, window_length=10)
-    monkeypatch.setattr(_scaler, "_VALUES_PER_BATCH", 100)
+    monkeypatch.setattr(SequenceWindows, "rows_per_batch", lambda self: 10)
     scaler = SequenceScaler().fit(X)
     values = np.asarray(X).ravel()
     np.testing.assert_allclose(scaler.scale_, values.std(), rtol=1e-7)
@@ -90,11 +100,11 @@ def test_scaler_targets_are_the_scaled_series(target):
     frame = _frame()
     X, y = make_windows(frame, window_length=4, horizon=3, delay=2, target=target)
     Xt = SequenceScaler().fit_transform(X)
-    scaler_columns = [target] if isinstance(target, str) else target
+    columns = [target] if isinstance(target, str) else target
     scaled = (frame - Xt.operations[0].center) / Xt.operations[0].scale
     # Window i ends at step 3 + i; its targets are steps 5 + i, 6 + i, 7 + i.
     rows = np.arange(len(y))[:, None] + 5 + np.arange(3)
-    expected = scaled[scaler_columns].to_numpy()[rows].reshape(len(y), -1)
+    expected = scaled[columns].to_numpy()[rows].reshape(len(y), -1)
     batch = Xt.batch()
     np.testing.assert_allclose(batch.forward_targets(y), expected)
     np.testing.assert_allclose(batch.inverse_targets(expected), y)
@@ -122,3 +132,12 @@ def test_scaler_targets_need_a_target_column():
 def test_scaler_bad_parameters(name):
     with pytest.raises(ValueError, match=rf"`{name}` must be True or False, got 'y'"):
         SequenceScaler(**{name: "y"}).fit(np.ones((3, 2)))
+
+
+def test_scaler_learns_from_windows_already_transformed():
+    X, _ = make_windows(np.arange(50.0) ** 2, window_length=5)
+    differenced = SeasonalDifferencer(period=1).fit_transform(X)
+    scaler = SequenceScaler().fit(differenced)
+    values = differenced.take().ravel()
+    np.testing.assert_allclose(scaler.mean_, [values.mean()])
+    np.testing.assert_allclose(scaler.scale_, [values.std()])

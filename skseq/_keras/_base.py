@@ -1,0 +1,239 @@
+"""The training contract shared by every skseq Keras estimator.
+
+`BaseKerasEstimator` validates hyper-parameters, builds and compiles a fresh
+network in every ``fit`` (unless warm-starting), trains it on materialised or
+streamed data with a seeded, side-effect-free random state, records a plain
+history, predicts in padded batches and pickles the network as data.
+
+A subclass provides only what is specific to it:
+
+* ``_training_data(X, y)``: validate the input, record input attributes and
+  return a `~skseq._keras._data.TrainingData` of network inputs and encoded
+  targets;
+* ``_build_network(keras, data)``: an uncompiled ``keras.Model`` for it;
+* optionally ``_check_network_params()``.
+"""
+
+import copy
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from .._validation import check_random_seed
+from ._backend import import_keras, seeded
+from ._data import fit_network
+from ._params import (
+    check_bool,
+    check_fraction,
+    check_positive_float,
+    check_positive_int,
+    invalid_value,
+)
+from ._saving import SavedModel
+
+__all__ = ["BaseKerasEstimator"]
+
+# Predictions are computed in chunks of at most this many rows, each padded
+# to a power of two (at least _MIN_PREDICT_ROWS) so that a compiled predict
+# function is reused across calls of different sizes.
+_MAX_PREDICT_ROWS = 1024
+_MIN_PREDICT_ROWS = 32
+
+
+def _padded_rows(n_rows):
+    return min(_MAX_PREDICT_ROWS, max(_MIN_PREDICT_ROWS, 1 << (n_rows - 1).bit_length()))
+
+
+class BaseKerasEstimator(BaseEstimator):
+    """Base class of the Keras estimators: training, prediction, pickling.
+
+    Not for direct use; see `~skseq.forecasting.GRUForecaster` and the other
+    subclasses, which document the parameters.
+    """
+
+    def __init__(self, *, epochs=20, batch_size=32, optimizer="adam",
+                 learning_rate=0.001, loss="mse", early_stopping=False,
+                 validation_fraction=0.1, n_iter_no_change=5, callbacks=None,
+                 warm_start=False, random_state=None, verbose=0):
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # An int seed makes fits repeatable; None or a RandomState do not.
+        tags.non_deterministic = not isinstance(self.random_state, numbers.Integral)
+        return tags
+
+    # -- hooks ---------------------------------------------------------------
+    def _training_data(self, X, y):
+        raise NotImplementedError
+
+    def _build_network(self, keras, data):
+        raise NotImplementedError
+
+    def _check_network_params(self):
+        """Raise ValueError for invalid network hyper-parameters."""
+
+    def _loss(self):
+        """The Keras loss to compile with; a classifier derives it from ``y``."""
+        return self.loss
+
+    def _class_weight(self):
+        """Keras ``class_weight`` of the training data (None: all weigh 1)."""
+        return None
+
+    # -- fitting -------------------------------------------------------------
+    def _check_training_params(self):
+        check_positive_int(self.epochs, "epochs")
+        check_positive_int(self.batch_size, "batch_size")
+        check_positive_float(self.learning_rate, "learning_rate")
+        check_bool(self.early_stopping, "early_stopping")
+        check_bool(self.warm_start, "warm_start")
+        check_fraction(self.validation_fraction, "validation_fraction")
+        check_positive_int(self.n_iter_no_change, "n_iter_no_change")
+        if isinstance(self.verbose, bool) or not isinstance(
+            self.verbose, numbers.Integral
+        ) or self.verbose < 0:
+            raise invalid_value("verbose", "a non-negative integer", self.verbose)
+        if self.callbacks is not None and not isinstance(self.callbacks, (list, tuple)):
+            raise invalid_value("callbacks", "None or a list of Keras callbacks",
+                                self.callbacks)
+
+    def _fit(self, X, y):
+        """Validate, build (or reuse) the network, train it; return self."""
+        self._check_training_params()
+        self._check_network_params()
+        keras = import_keras()
+        data = self._training_data(X, y)
+        seed = check_random_seed(self.random_state)
+        with seeded(keras, seed):
+            model = self._warm_model(keras, data)
+            continuing = model is not None
+            if model is None:
+                model = self._compile(keras, self._build_network(keras, data))
+            history = fit_network(
+                keras, model, data, epochs=self.epochs, batch_size=self.batch_size,
+                validation_fraction=self.validation_fraction if self.early_stopping
+                else 0.0,
+                callbacks=self._fit_callbacks(keras), verbose=min(self.verbose, 2),
+                class_weight=self._class_weight(),
+            )
+        self.model_ = model
+        self._record_history(history.history, continuing)
+        return self
+
+    def _warm_model(self, keras, data):
+        """The fitted network when warm-starting on data of the same shapes."""
+        model = getattr(self, "model_", None)
+        if not self.warm_start or model is None:
+            return None
+        input_shape, target_shape = data.sample_shapes
+        if (tuple(model.input_shape[1:]) != tuple(input_shape)
+                or tuple(model.output_shape[1:]) != tuple(target_shape)):
+            return None
+        if not model.compiled:
+            self._compile(keras, model)
+        return model
+
+    def _make_optimizer(self, keras):
+        optimizer = self.optimizer
+        if isinstance(optimizer, keras.optimizers.Optimizer):
+            # A copy, so that the parameter is never trained itself.
+            config = optimizer.get_config()
+            config["learning_rate"] = self.learning_rate
+            return type(optimizer).from_config(config)
+        if not isinstance(optimizer, str):
+            raise invalid_value("optimizer", "a Keras optimizer name or instance",
+                                optimizer)
+        try:
+            return keras.optimizers.get(
+                {"class_name": optimizer,
+                 "config": {"learning_rate": self.learning_rate}}
+            )
+        except ValueError:
+            raise invalid_value(
+                "optimizer", "a Keras optimizer name such as 'adam' or 'rmsprop'",
+                optimizer,
+            ) from None
+
+    def _compile(self, keras, model):
+        loss = self._loss()
+        if isinstance(loss, str):
+            try:
+                keras.losses.get(loss)
+            except ValueError:
+                raise invalid_value(
+                    "loss", "a Keras loss name such as 'mse' or 'mae', or a "
+                    "callable", loss,
+                ) from None
+        # Eager JAX is hundreds of times slower: keep its jit on explicitly.
+        jit_compile = True if keras.backend.backend() == "jax" else "auto"
+        model.compile(optimizer=self._make_optimizer(keras), loss=loss,
+                      jit_compile=jit_compile)
+        return model
+
+    def _fit_callbacks(self, keras):
+        # Deep copies: a callback keeps state and a reference to its model, and
+        # the parameter must look the same after fit as before.
+        callbacks = [copy.deepcopy(callback) for callback in self.callbacks or ()]
+        if self.early_stopping:
+            callbacks.append(keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=self.n_iter_no_change,
+                restore_best_weights=True, verbose=int(self.verbose > 0),
+            ))
+        return callbacks
+
+    def _record_history(self, history, continuing):
+        history = {key: [float(value) for value in values]
+                   for key, values in history.items()}
+        if continuing and hasattr(self, "history_"):
+            keys = list(self.history_) + [k for k in history if k not in self.history_]
+            history = {key: self.history_.get(key, []) + history.get(key, [])
+                       for key in keys}
+        self.history_ = history
+        self.loss_curve_ = list(history["loss"])
+        self.n_iter_ = len(self.loss_curve_)
+
+    # -- prediction ------------------------------------------------------------
+    def _predict_network(self, x):
+        """Network outputs for inputs ``x``, computed in padded chunks."""
+        keras = import_keras()
+        x = np.asarray(x, dtype=keras.config.floatx())
+        starts = range(0, len(x), _MAX_PREDICT_ROWS)
+        progress = None
+        if self.verbose and len(starts) > 1:
+            progress = keras.utils.Progbar(len(starts))
+        outputs = []
+        for step, start in enumerate(starts):
+            chunk = x[start : start + _MAX_PREDICT_ROWS]
+            padding = _padded_rows(len(chunk)) - len(chunk)
+            if padding:
+                chunk = np.concatenate([chunk, np.repeat(chunk[-1:], padding, 0)])
+            output = self.model_.predict_on_batch(chunk)
+            outputs.append(np.asarray(output)[: len(chunk) - padding])
+            if progress is not None:
+                progress.update(step + 1)
+        return np.concatenate(outputs)
+
+    # -- pickling --------------------------------------------------------------
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        if state.get("model_") is not None:
+            state["model_"] = SavedModel.capture(state["model_"])
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("model_"), SavedModel):
+            state = dict(state, model_=state["model_"].restore())
+        super().__setstate__(state)

@@ -1,0 +1,140 @@
+"""Training data for Keras: one array when small, shuffled batches when large.
+
+An estimator describes its samples as a `TrainingData` (how to gather the
+network inputs and encoded targets of any rows).  Small data are gathered
+once and handed to ``model.fit`` as arrays, which is exactly what a Keras user
+would write; large data are streamed through a `keras.utils.PyDataset` that
+gathers one shuffled batch at a time, so memory stays O(batch).
+"""
+
+import functools
+import math
+
+import numpy as np
+
+from ._backend import import_keras
+
+__all__ = ["MATERIALISE_BYTES", "TrainingData", "fit_network"]
+
+# Data whose gathered arrays (every stage of a window chain included) stay
+# under this size are materialised once; above it they are streamed.
+MATERIALISE_BYTES = 256 * 2**20
+
+
+class TrainingData:
+    """Samples a network trains on, gathered by rows (the protocol).
+
+    Subclasses implement `__len__`, `nbytes` and `get`.  Rows are in time
+    order: validation takes the last ones.
+    """
+
+    def __len__(self):
+        raise NotImplementedError
+
+    @property
+    def nbytes(self):
+        """Bytes needed to gather all rows at once (an estimate)."""
+        raise NotImplementedError
+
+    def get(self, rows):
+        """Network inputs and encoded targets of ``rows`` (slice or int array).
+
+        Returns
+        -------
+        x : ndarray of shape (n_rows, ...)
+        y : ndarray of shape (n_rows, ...)
+        """
+        raise NotImplementedError
+
+    @functools.cached_property
+    def sample_shapes(self):
+        """Shapes of one input and one target, without the batch axis."""
+        x, y = self.get(slice(0, 1))
+        return x.shape[1:], y.shape[1:]
+
+
+def _as_floatx(keras, array):
+    return np.asarray(array, dtype=keras.config.floatx())
+
+
+@functools.cache
+def _batch_sequence_class():
+    keras = import_keras()
+
+    class BatchSequence(keras.utils.PyDataset):
+        """Batches of `TrainingData` rows, reshuffled every epoch when asked."""
+
+        def __init__(self, data, rows, batch_size, shuffle_seed=None):
+            # One worker: batches are gathered in the training thread, in a
+            # reproducible order.
+            super().__init__(workers=1, use_multiprocessing=False)
+            self.data = data
+            self.rows = rows
+            self.batch_size = batch_size
+            self._rng = (
+                None if shuffle_seed is None else np.random.RandomState(shuffle_seed)
+            )
+            self._order = rows
+
+        def __len__(self):
+            return math.ceil(len(self.rows) / self.batch_size)
+
+        def on_epoch_begin(self):
+            if self._rng is not None:
+                self._order = self._rng.permutation(self.rows)
+
+        def __getitem__(self, index):
+            start = index * self.batch_size
+            x, y = self.data.get(self._order[start : start + self.batch_size])
+            return _as_floatx(keras, x), _as_floatx(keras, y)
+
+    return BatchSequence
+
+
+def _split(n_samples, validation_fraction):
+    """Training and validation rows: validation is the last, newest part."""
+    if not validation_fraction:
+        return np.arange(n_samples), None
+    n_validation = max(1, int(round(validation_fraction * n_samples)))
+    if n_validation >= n_samples:
+        raise ValueError(
+            f"early_stopping needs at least 2 samples to keep a validation set "
+            f"of validation_fraction={validation_fraction}, got {n_samples}."
+        )
+    n_train = n_samples - n_validation
+    return np.arange(n_train), np.arange(n_train, n_samples)
+
+
+def _materialised(keras, data, train_rows, validation_rows):
+    x, y = data.get(slice(None))
+    x, y = _as_floatx(keras, x), _as_floatx(keras, y)
+    n_train = len(train_rows)
+    validation = None
+    if validation_rows is not None:
+        validation = (x[n_train:], y[n_train:])
+    return (x[:n_train], y[:n_train]), validation
+
+
+def fit_network(keras, model, data, *, epochs, batch_size, validation_fraction,
+                callbacks, verbose, class_weight=None):
+    """Train ``model`` on ``data``; return the Keras ``History``.
+
+    ``validation_fraction`` (0 for none) holds out the last rows, which are
+    never shuffled into training.  Shuffling draws from NumPy's global state,
+    so the caller's seeding makes the run reproducible.  ``class_weight``
+    (class index to weight, or None) is passed to ``model.fit``.
+    """
+    train_rows, validation_rows = _split(len(data), validation_fraction)
+    options = dict(epochs=epochs, callbacks=callbacks, verbose=verbose,
+                   class_weight=class_weight)
+    if data.nbytes <= MATERIALISE_BYTES:
+        (x, y), validation = _materialised(keras, data, train_rows, validation_rows)
+        return model.fit(x, y, batch_size=batch_size, shuffle=True,
+                         validation_data=validation, **options)
+    sequence = _batch_sequence_class()
+    seed = int(np.random.randint(2**31 - 1))
+    train = sequence(data, train_rows, batch_size, shuffle_seed=seed)
+    validation = None
+    if validation_rows is not None:
+        validation = sequence(data, validation_rows, batch_size)
+    return model.fit(train, validation_data=validation, **options)

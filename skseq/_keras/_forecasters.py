@@ -1,0 +1,392 @@
+"""Recurrent forecasters: stacked SimpleRNN/LSTM, GRU, and Conv1D + GRU.
+
+Each class only builds its network; training, horizon strategies, target
+mapping through window chains and pickling come from `BaseKerasForecaster`.
+"""
+
+import numbers
+
+from ._networks import (
+    conv_front_end,
+    conv_output_steps,
+    gru_layer_factory,
+    recurrent_stack,
+    simple_rnn_layer_factory,
+)
+from ._params import (
+    check_bool,
+    check_choice,
+    check_positive_int,
+    check_units,
+    invalid_value,
+)
+from ._windowed import BaseKerasForecaster
+
+__all__ = ["ConvGRUForecaster", "GRUForecaster", "RNNForecaster"]
+
+_TRAINING_PARAMETERS = """\
+    strategy : {"multioutput", "recursive", "seq2seq"}, default="multioutput"
+        How several target steps are forecast.  ``"multioutput"``: the last
+        state predicts all ``horizon`` values at once.  ``"recursive"``: a
+        one-step model is trained on the first target step and its forecasts
+        are fed back as observations (univariate windows of consecutive
+        steps with ``delay=1`` only).  ``"seq2seq"``: every time step is
+        trained on the ``horizon`` values that follow it and the forecast is
+        the last step's output (Hands-On ML's best multi-step model).
+    epochs : int, default=20
+        Passes over the training windows.
+    batch_size : int, default=32
+        Windows per gradient step.
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Keras optimizer name, or an instance used as a template (a copy is
+        trained).
+    learning_rate : float, default=0.001
+        Learning rate of the optimizer (overrides an instance's own).
+    loss : str or callable, default="mse"
+        Keras loss, computed in the space of the transformed targets.
+    early_stopping : bool, default=False
+        Hold out the last ``validation_fraction`` of the windows (in time
+        order, never shuffled into training), stop when their loss has not
+        improved for ``n_iter_no_change`` epochs, and keep the weights of the
+        best epoch.
+    validation_fraction : float, default=0.1
+        Fraction of the windows held out when ``early_stopping=True``.
+    n_iter_no_change : int, default=5
+        Epochs without improvement of the validation loss before stopping.
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks; each ``fit`` uses deep copies, so the
+        parameter is left untouched.
+    warm_start : bool, default=False
+        When True and the estimator was fitted on windows and targets of the
+        same shapes, ``fit`` continues training the existing network (and
+        its optimizer state) and appends to ``history_``.  Otherwise every
+        ``fit`` builds a fresh network.
+    random_state : int, RandomState instance or None, default=None
+        Seed of weight initialisation, dropout and shuffling; an int makes
+        two fits identical.  The global random state of Python, NumPy and
+        Keras is restored after ``fit``.
+    verbose : int, default=0
+        0 is silent in ``fit`` and ``predict``; 1 shows Keras progress bars;
+        2 prints one line per epoch.
+"""
+
+_FITTED_ATTRIBUTES = """\
+    model_ : keras.Model
+        The trained network.
+    history_ : dict of str to list of float
+        Loss per epoch (``"loss"``, and ``"val_loss"`` with early stopping).
+    loss_curve_ : list of float
+        Training loss per epoch.
+    n_iter_ : int
+        Epochs run (summed over warm-started fits).
+    n_features_in_ : int
+        Window length seen in ``fit`` (``X.shape[1]``, scikit-learn's
+        convention for the second axis).
+    n_channels_ : int
+        Features per step.
+    window_length_ : int
+        Steps per window.
+    horizon_ : int
+        Target steps per window.
+    n_outputs_ : int
+        Columns of ``y`` (``horizon_`` times the number of target columns).
+"""
+
+
+def _fill_doc(cls):
+    cls.__doc__ = (cls.__doc__
+                   .replace("    %(training_parameters)s\n", _TRAINING_PARAMETERS)
+                   .replace("    %(fitted_attributes)s\n", _FITTED_ATTRIBUTES))
+    return cls
+
+
+class _RecurrentForecaster(BaseKerasForecaster):
+    """``fit``, ``predict`` and their documentation for the forecasters."""
+
+    def fit(self, X, y):
+        """Train a fresh network (or continue with ``warm_start``).
+
+        Parameters
+        ----------
+        X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
+            Windows, oldest first; 2-D means one feature.  The window chain
+            of a `SequenceWindows` maps ``y`` before training.
+        y : array-like of shape (n_windows,) or (n_windows, n_outputs)
+            Targets following each window, in original units.
+
+        Returns
+        -------
+        self : object
+            The fitted forecaster.
+        """
+        return self._fit(X, y)
+
+    def predict(self, X):
+        """Forecast the targets of each window, in the units of ``y``.
+
+        Parameters
+        ----------
+        X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
+            Windows with the length and features seen in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_windows,) or (n_windows, n_outputs)
+            Forecasts, shaped like the ``y`` given to ``fit``.
+        """
+        return self._predict_windows(X)
+
+
+def _check_dropout(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
+        0 <= value < 1
+    ):
+        raise invalid_value(name, "a number in [0, 1)", value)
+
+
+@_fill_doc
+class RNNForecaster(_RecurrentForecaster):
+    """Stacked SimpleRNN (or LSTM) forecaster, as in Hands-On ML chapter 15.
+
+    ``units=(20, 20)`` is the book's deep RNN: two recurrent layers of 20
+    units, the last state read by a ``Dense`` layer with one output per
+    target value.  ``layer_norm=True`` normalises each cell's pre-activation
+    over its units at every time step (the book's ``LNSimpleRNNCell``).
+
+    Parameters
+    ----------
+    units : int or tuple of int, default=(20, 20)
+        Units of each recurrent layer, input side first.
+    cell : {"simple", "lstm"}, default="simple"
+        ``SimpleRNN`` or ``LSTM`` layers.
+    layer_norm : bool, default=False
+        Use layer-normalised SimpleRNN cells (``cell="simple"`` only).
+    %(training_parameters)s
+
+    Attributes
+    ----------
+    %(fitted_attributes)s
+
+    See Also
+    --------
+    GRUForecaster : GRU layers, with dropout and bidirectional options.
+    ConvGRUForecaster : A strided Conv1D front end before GRU layers.
+    NaiveForecaster : The last observed value, a baseline to beat.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq import make_windows
+    >>> from skseq.forecasting import RNNForecaster
+    >>> X, y = make_windows(np.sin(np.arange(100) / 4), window_length=16, horizon=2)
+    >>> model = RNNForecaster(units=(4,), epochs=2, random_state=0).fit(X, y)
+    >>> model.predict(X[-3:]).shape
+    (3, 2)
+    >>> len(model.loss_curve_)
+    2
+    """
+
+    def __init__(self, *, units=(20, 20), cell="simple", layer_norm=False,
+                 strategy="multioutput", epochs=20, batch_size=32,
+                 optimizer="adam", learning_rate=0.001, loss="mse",
+                 early_stopping=False, validation_fraction=0.1,
+                 n_iter_no_change=5, callbacks=None, warm_start=False,
+                 random_state=None, verbose=0):
+        super().__init__(
+            epochs=epochs, batch_size=batch_size, optimizer=optimizer,
+            learning_rate=learning_rate, loss=loss, early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change, callbacks=callbacks,
+            warm_start=warm_start, random_state=random_state, verbose=verbose,
+        )
+        self.units = units
+        self.cell = cell
+        self.layer_norm = layer_norm
+        self.strategy = strategy
+
+    def _check_network_params(self):
+        super()._check_network_params()
+        check_units(self.units)
+        check_choice(self.cell, "cell", ("simple", "lstm"))
+        if check_bool(self.layer_norm, "layer_norm") and self.cell != "simple":
+            raise invalid_value("layer_norm", "False with cell='lstm'",
+                                self.layer_norm)
+
+    def _network_body(self, keras, inputs, return_sequences):
+        make_layer = simple_rnn_layer_factory(keras, cell=self.cell,
+                                              layer_norm=bool(self.layer_norm))
+        return recurrent_stack(inputs, make_layer, check_units(self.units),
+                               return_sequences=return_sequences)
+
+
+@_fill_doc
+class GRUForecaster(_RecurrentForecaster):
+    """Stacked GRU forecaster with dropout and bidirectional options.
+
+    GRU layers (Chollet, *Deep Learning with Python*, chapter 6) read the
+    window; a ``Dense`` layer maps the last state to the targets.
+    ``dropout`` and ``recurrent_dropout`` regularise the inputs and the
+    state of every layer.
+
+    Parameters
+    ----------
+    units : int or tuple of int, default=(32,)
+        Units of each GRU layer, input side first.
+    dropout : float, default=0.0
+        Fraction of each layer's input units dropped while training.
+    recurrent_dropout : float, default=0.0
+        Fraction of each layer's recurrent state dropped while training.
+    bidirectional : bool, default=False
+        Read each window in both directions and concatenate the states.
+    %(training_parameters)s
+
+    Attributes
+    ----------
+    %(fitted_attributes)s
+
+    See Also
+    --------
+    RNNForecaster : SimpleRNN or LSTM layers.
+    ConvGRUForecaster : A strided Conv1D front end before GRU layers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq import make_windows
+    >>> from skseq.forecasting import GRUForecaster
+    >>> X, y = make_windows(np.sin(np.arange(100) / 4), window_length=16, horizon=2)
+    >>> model = GRUForecaster(units=(4,), epochs=2, random_state=0).fit(X, y)
+    >>> model.predict(X[-3:]).shape
+    (3, 2)
+    """
+
+    def __init__(self, *, units=(32,), dropout=0.0, recurrent_dropout=0.0,
+                 bidirectional=False, strategy="multioutput", epochs=20,
+                 batch_size=32, optimizer="adam", learning_rate=0.001, loss="mse",
+                 early_stopping=False, validation_fraction=0.1,
+                 n_iter_no_change=5, callbacks=None, warm_start=False,
+                 random_state=None, verbose=0):
+        super().__init__(
+            epochs=epochs, batch_size=batch_size, optimizer=optimizer,
+            learning_rate=learning_rate, loss=loss, early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change, callbacks=callbacks,
+            warm_start=warm_start, random_state=random_state, verbose=verbose,
+        )
+        self.units = units
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.bidirectional = bidirectional
+        self.strategy = strategy
+
+    def _check_network_params(self):
+        super()._check_network_params()
+        check_units(self.units)
+        _check_dropout(self.dropout, "dropout")
+        _check_dropout(self.recurrent_dropout, "recurrent_dropout")
+        check_bool(self.bidirectional, "bidirectional")
+
+    def _network_body(self, keras, inputs, return_sequences):
+        make_layer = gru_layer_factory(
+            keras, dropout=float(self.dropout),
+            recurrent_dropout=float(self.recurrent_dropout),
+            bidirectional=bool(self.bidirectional),
+        )
+        return recurrent_stack(inputs, make_layer, check_units(self.units),
+                               return_sequences=return_sequences)
+
+
+@_fill_doc
+class ConvGRUForecaster(_RecurrentForecaster):
+    """A strided ``Conv1D`` front end followed by stacked GRU layers.
+
+    The convolution shortens the sequence by ``strides`` and detects local
+    patterns, which lets the GRUs see further back (Hands-On ML: 20 filters,
+    kernel 4, stride 2, "valid" padding, then two GRU layers of 20 units).
+    With ``strategy="seq2seq"`` each convolution output step is trained on
+    the targets of the last window step it has seen; leading window steps
+    are dropped so that the last output step ends on the last window step.
+
+    Parameters
+    ----------
+    filters : int, default=20
+        Convolution filters.
+    kernel_size : int, default=4
+        Steps seen by each filter.
+    strides : int, default=2
+        Steps between filter positions.
+    padding : {"valid", "causal"}, default="valid"
+        ``"valid"`` uses only full windows of ``kernel_size`` steps;
+        ``"causal"`` pads the start so that short windows work too.
+        ("same" is not offered: it lets an output step see later inputs.)
+    units : int or tuple of int, default=(20, 20)
+        Units of each GRU layer.
+    %(training_parameters)s
+
+    Attributes
+    ----------
+    %(fitted_attributes)s
+
+    See Also
+    --------
+    GRUForecaster : GRU layers without the convolution.
+    RNNForecaster : SimpleRNN or LSTM layers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq import make_windows
+    >>> from skseq.forecasting import ConvGRUForecaster
+    >>> X, y = make_windows(np.sin(np.arange(100) / 4), window_length=16, horizon=2)
+    >>> model = ConvGRUForecaster(filters=4, units=(4,), strategy="seq2seq",
+    ...                           epochs=2, random_state=0).fit(X, y)
+    >>> model.predict(X[-3:]).shape
+    (3, 2)
+    """
+
+    def __init__(self, *, filters=20, kernel_size=4, strides=2, padding="valid",
+                 units=(20, 20), strategy="multioutput", epochs=20, batch_size=32,
+                 optimizer="adam", learning_rate=0.001, loss="mse",
+                 early_stopping=False, validation_fraction=0.1,
+                 n_iter_no_change=5, callbacks=None, warm_start=False,
+                 random_state=None, verbose=0):
+        super().__init__(
+            epochs=epochs, batch_size=batch_size, optimizer=optimizer,
+            learning_rate=learning_rate, loss=loss, early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change, callbacks=callbacks,
+            warm_start=warm_start, random_state=random_state, verbose=verbose,
+        )
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.strides = strides
+        self.padding = padding
+        self.units = units
+        self.strategy = strategy
+
+    def _check_network_params(self):
+        super()._check_network_params()
+        check_positive_int(self.filters, "filters")
+        check_positive_int(self.kernel_size, "kernel_size")
+        check_positive_int(self.strides, "strides")
+        check_choice(self.padding, "padding", ("valid", "causal"))
+        check_units(self.units)
+
+    def _conv_layout(self, window_length):
+        return conv_output_steps(window_length, kernel_size=int(self.kernel_size),
+                                 strides=int(self.strides), padding=self.padding)
+
+    def _sequence_steps(self, window_length):
+        return self._conv_layout(window_length)[1]
+
+    def _network_body(self, keras, inputs, return_sequences):
+        crop, _ = self._conv_layout(inputs.shape[1])
+        features = conv_front_end(
+            keras, inputs, filters=int(self.filters),
+            kernel_size=int(self.kernel_size), strides=int(self.strides),
+            padding=self.padding, crop=crop,
+        )
+        make_layer = gru_layer_factory(keras, dropout=0.0, recurrent_dropout=0.0,
+                                       bidirectional=False)
+        return recurrent_stack(features, make_layer, check_units(self.units),
+                               return_sequences=return_sequences)

@@ -1,0 +1,76 @@
+"""A fitted Keras model as plain picklable data, and back.
+
+Pickling a live Keras model is not supported by every backend, and a model
+pickled as a whole would tie the file to Keras internals.  A fitted network
+is stored as its JSON architecture, its weights as NumPy arrays and, when it
+was compiled, its compile configuration and optimizer state, so that a
+restored estimator predicts identically and can continue training
+(``warm_start=True``).
+"""
+
+import numpy as np
+
+from ._backend import import_keras
+from ._layers import custom_objects
+
+__all__ = ["SavedModel"]
+
+
+class SavedModel:
+    """Architecture, weights and optimizer state of a Keras model.
+
+    Parameters
+    ----------
+    architecture : str
+        ``model.to_json()``.
+    weights : list of ndarray
+        ``model.get_weights()``.
+    compile_config : dict or None
+        ``model.get_compile_config()`` of a compiled model.
+    optimizer_state : list of ndarray or None
+        Values of the optimizer's variables once it has been built.
+    """
+
+    def __init__(self, architecture, weights, compile_config=None,
+                 optimizer_state=None):
+        self.architecture = architecture
+        self.weights = weights
+        self.compile_config = compile_config
+        self.optimizer_state = optimizer_state
+
+    @classmethod
+    def capture(cls, model):
+        """Record ``model``."""
+        compile_config = model.get_compile_config() or None
+        optimizer_state = None
+        optimizer = getattr(model, "optimizer", None)
+        if compile_config is not None and optimizer is not None and optimizer.built:
+            optimizer_state = [np.array(variable) for variable in optimizer.variables]
+        return cls(model.to_json(), model.get_weights(), compile_config,
+                   optimizer_state)
+
+    def restore(self):
+        """A new Keras model equal to the recorded one."""
+        keras = import_keras()
+        model = keras.models.model_from_json(
+            self.architecture, custom_objects=custom_objects()
+        )
+        model.set_weights(self.weights)
+        if self.compile_config is not None:
+            model.compile_from_config(self.compile_config)
+            self._restore_optimizer(model)
+        return model
+
+    def _restore_optimizer(self, model):
+        optimizer = model.optimizer
+        if self.optimizer_state is None:
+            return
+        if not optimizer.built:
+            optimizer.build(model.trainable_variables)
+        variables = optimizer.variables
+        if len(variables) != len(self.optimizer_state):
+            # A different Keras release lays the state out differently;
+            # training then continues with a fresh optimizer.
+            return
+        for variable, value in zip(variables, self.optimizer_state):
+            variable.assign(value)

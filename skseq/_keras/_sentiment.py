@@ -1,0 +1,486 @@
+"""A recurrent text classifier: tokens learned in fit, embedding, LSTM or GRU.
+
+Keras is imported only inside methods (through `import_keras`), so that
+``skseq.classification`` can export the class without importing Keras.
+"""
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from ..classification._tokenizer import TextTokenizer
+from ._base import BaseKerasEstimator
+from ._data import TrainingData
+from ._networks import recurrent_stack
+from ._params import (
+    check_bool,
+    check_choice,
+    check_positive_int,
+    check_units,
+    invalid_value,
+)
+
+__all__ = ["SentimentRNNClassifier"]
+
+CELLS = ("lstm", "gru")
+
+
+class TokenTrainingData(TrainingData):
+    """Padded token ids and encoded labels, in the order the network sees them.
+
+    The base class holds out the *last* rows for early stopping.  For
+    classification those rows must be a sample of every class, so the rows
+    are put in an order whose every tail holds the classes in their overall
+    proportions (see `stratified_order`).
+    """
+
+    def __init__(self, ids, targets):
+        self.ids = ids
+        self.targets = targets
+
+    def __len__(self):
+        return len(self.ids)
+
+    @property
+    def nbytes(self):
+        # The base gathers the ids as floats of up to 8 bytes.
+        return len(self.ids) * (self.ids.shape[1] + self.targets.shape[1]) * 8
+
+    def get(self, rows):
+        return self.ids[rows], self.targets[rows]
+
+
+def stratified_order(codes, random_state):
+    """A random order of rows whose every tail is stratified by ``codes``.
+
+    Each class's rows get keys spread evenly over ``[0, 1)`` in random order;
+    sorting all keys interleaves the classes, so the last ``m`` rows hold
+    every class in proportion (up to one row each), whatever ``m`` is.
+
+    Parameters
+    ----------
+    codes : ndarray of int, shape (n_samples,)
+    random_state : RandomState
+
+    Returns
+    -------
+    order : ndarray of int, shape (n_samples,)
+    """
+    keys = np.empty(len(codes))
+    for code in np.unique(codes):
+        rows = np.flatnonzero(codes == code)
+        ranks = random_state.permutation(len(rows)) + random_state.uniform(
+            size=len(rows)
+        )
+        keys[rows] = ranks / len(rows)
+    return np.argsort(keys, kind="stable")
+
+
+def reverse_tokens(ids):
+    """Reverse every front-padded row's tokens, keeping the padding in front."""
+    length = ids.shape[1]
+    n_padding = np.argmax(ids != 0, axis=1)
+    n_padding[~(ids != 0).any(axis=1)] = length
+    columns = np.arange(length)
+    # Column j holds token (length - 1 + n_padding - j) of the original row.
+    source = np.where(
+        columns < n_padding[:, np.newaxis],
+        columns,
+        length - 1 + n_padding[:, np.newaxis] - columns,
+    )
+    return np.take_along_axis(ids, source, axis=1)
+
+
+def _check_dropout(value, name):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not (0 <= value < 1)
+    ):
+        raise invalid_value(name, "a number in [0, 1)", value)
+    return float(value)
+
+
+def _recurrent_layer_factory(keras, *, cell, dropout, recurrent_dropout, bidirectional):
+    """``make_layer(units, return_sequences)`` for `recurrent_stack`."""
+    layer_class = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
+
+    def make_layer(units, return_sequences):
+        layer = layer_class(
+            units,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            return_sequences=return_sequences,
+        )
+        return keras.layers.Bidirectional(layer) if bidirectional else layer
+
+    return make_layer
+
+
+class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
+    """Recurrent text classifier: raw text in, class probabilities out.
+
+    ``fit`` learns a vocabulary and a sequence length from the training
+    documents (a `~skseq.classification.TextTokenizer`, so every CV fold
+    builds its own), then trains ``Embedding -> [Conv1D -> MaxPooling1D] ->
+    LSTM or GRU layers -> Dense``: one sigmoid unit for two classes, a
+    softmax over the classes otherwise (Chollet, *Deep Learning with Python*,
+    chapter 6).  Labels may be of any type (``"pos"``/``"neg"``, ints,
+    bools); ``predict`` returns them in that type.
+
+    Parameters
+    ----------
+    max_features : int or None, default=20000
+        Token ids, including padding and out-of-vocabulary, so the
+        ``max_features - 2`` most frequent training tokens are kept; None
+        keeps every token.  This is the embedding's ``input_dim``.
+    max_length : int or None, default=None
+        Tokens per document: longer ones keep their last ``max_length``
+        tokens, shorter ones are padded in front.  None learns the length of
+        the longest training document; set it for long documents (Chollet
+        uses 500 for IMDB reviews).
+    lowercase : bool, default=True
+        Lowercase text before tokenising.
+    token_pattern : str, default=r"(?u)\\b\\w\\w+\\b"
+        Regular expression of a token, as in ``CountVectorizer``.
+    embedding_dim : int, default=64
+        Size of the learned token vectors.
+    filters : int or None, default=None
+        With an int, a ``Conv1D(filters, kernel_size, activation="relu")``
+        followed by ``MaxPooling1D(pool_size)`` reads the embeddings before
+        the recurrent layers (Chollet's "combining CNNs and RNNs").
+    kernel_size : int, default=5
+        Width of the convolution (used when ``filters`` is set).
+    pool_size : int, default=2
+        Steps merged by the max-pooling after the convolution; 1 skips it.
+    cell : {"lstm", "gru"}, default="lstm"
+        Recurrent layer type.
+    units : int or tuple of int, default=32
+        Units of each recurrent layer, input side first.
+    bidirectional : bool, default=False
+        Read the documents in both directions and concatenate the states.
+    dropout : float, default=0.0
+        Fraction of each recurrent layer's input units dropped in training.
+    recurrent_dropout : float, default=0.0
+        Fraction of each recurrent layer's state dropped in training.
+    reverse : bool, default=False
+        Feed every document's tokens last to first (Chollet's experiment:
+        word order matters less for sentiment than for time series).
+    class_weight : dict, "balanced" or None, default=None
+        Weight of each class in the loss, keyed by label; "balanced" uses
+        ``n_samples / (n_classes * count)``.  None weighs every sample once.
+    epochs : int, default=10
+        Maximum passes over the training documents.
+    batch_size : int, default=32
+        Documents per gradient step.
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Keras optimizer name, or an instance used as a template.
+    learning_rate : float, default=0.001
+        Learning rate of the optimizer.
+    early_stopping : bool, default=True
+        Hold out ``validation_fraction`` of the training documents (a
+        stratified random sample), stop when their loss has not improved for
+        ``n_iter_no_change`` epochs, and keep the weights of the best epoch.
+    validation_fraction : float, default=0.1
+        Fraction held out when ``early_stopping=True``.
+    n_iter_no_change : int, default=2
+        Epochs without improvement of the validation loss before stopping.
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks; each ``fit`` uses deep copies.
+    warm_start : bool, default=False
+        Continue training the fitted network, with the fitted vocabulary
+        and classes, instead of starting afresh.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the validation split, weight initialisation, dropout and
+        shuffling; an int makes two fits identical.
+    verbose : int, default=0
+        0 is silent; 1 shows Keras progress bars; 2 prints a line per epoch.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Labels seen in ``fit``, sorted; the columns of ``predict_proba``.
+    tokenizer_ : TextTokenizer
+        The fitted tokenizer (``tokenizer_.vocabulary_`` is the vocabulary).
+    model_ : keras.Model
+        The trained network.
+    history_ : dict of str to list of float
+        Loss per epoch (``"loss"``, and ``"val_loss"`` with early stopping).
+    loss_curve_ : list of float
+        Training loss per epoch.
+    n_iter_ : int
+        Epochs run.
+
+    See Also
+    --------
+    skseq.classification.TextTokenizer : The tokenisation learned in ``fit``.
+    sklearn.feature_extraction.text.TfidfVectorizer : With a linear model, the
+        bag-of-words baseline to compare with.
+
+    Notes
+    -----
+    ``n_features_in_`` is not set: documents have no columns (see
+    `~skseq.classification.TextTokenizer`).  Empty documents are valid and
+    predicted from padding alone; unseen tokens map to the out-of-vocabulary
+    id.  ``X`` may also be integer token sequences, as
+    ``keras.datasets.imdb`` returns, with ids ``>= max_features`` mapped to
+    out-of-vocabulary.
+
+    Examples
+    --------
+    >>> from skseq.classification import SentimentRNNClassifier
+    >>> texts = ["a great film", "great acting", "a dull film", "dull plot"] * 4
+    >>> labels = ["pos", "pos", "neg", "neg"] * 4
+    >>> clf = SentimentRNNClassifier(units=4, epochs=2, random_state=0)
+    >>> clf.fit(texts, labels).classes_
+    array(['neg', 'pos'], dtype='<U3')
+    >>> clf.predict_proba(["great fun", ""]).shape
+    (2, 2)
+    """
+
+    def __init__(
+        self,
+        *,
+        max_features=20000,
+        max_length=None,
+        lowercase=True,
+        token_pattern=r"(?u)\b\w\w+\b",
+        embedding_dim=64,
+        filters=None,
+        kernel_size=5,
+        pool_size=2,
+        cell="lstm",
+        units=32,
+        bidirectional=False,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        reverse=False,
+        class_weight=None,
+        epochs=10,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=0.001,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=2,
+        callbacks=None,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+    ):
+        # Not super().__init__: it would also set `loss`, which is no
+        # parameter here (the loss follows from the number of classes).
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.max_features = max_features
+        self.max_length = max_length
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.embedding_dim = embedding_dim
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.pool_size = pool_size
+        self.cell = cell
+        self.units = units
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.reverse = reverse
+        self.class_weight = class_weight
+
+    def fit(self, X, y):
+        """Learn the vocabulary and the classes, and train the network.
+
+        Parameters
+        ----------
+        X : iterable of str, or iterable of sequences of int
+            Documents (list, ndarray, pandas Series) or token id sequences.
+        y : array-like of shape (n_documents,)
+            Labels, of any type; at least two classes.
+
+        Returns
+        -------
+        self : SentimentRNNClassifier
+        """
+        return self._fit(X, y)
+
+    def predict_proba(self, X):
+        """Probability of each class for each document.
+
+        Parameters
+        ----------
+        X : iterable of str, or iterable of sequences of int
+            Documents of the kind seen in ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_documents, n_classes)
+            Rows sum to 1; columns follow ``classes_``.
+        """
+        check_is_fitted(self)
+        outputs = np.asarray(self._predict_network(self._token_ids(X)), np.float64)
+        if len(self.classes_) == 2:
+            positive = np.clip(outputs[:, 0], 0.0, 1.0)
+            return np.column_stack([1.0 - positive, positive])
+        return outputs / outputs.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Most probable label of each document.
+
+        Parameters
+        ----------
+        X : iterable of str, or iterable of sequences of int
+            Documents of the kind seen in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_documents,)
+            Labels from ``classes_``.
+        """
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.one_d_array = True
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.classifier_tags.multi_class = True
+        return tags
+
+    # -- hooks of BaseKerasEstimator ---------------------------------------------
+    def _check_network_params(self):
+        check_positive_int(self.embedding_dim, "embedding_dim")
+        if self.filters is not None:
+            check_positive_int(self.filters, "filters")
+        check_positive_int(self.kernel_size, "kernel_size")
+        check_positive_int(self.pool_size, "pool_size")
+        check_choice(self.cell, "cell", CELLS)
+        check_units(self.units)
+        check_bool(self.bidirectional, "bidirectional")
+        _check_dropout(self.dropout, "dropout")
+        _check_dropout(self.recurrent_dropout, "recurrent_dropout")
+        check_bool(self.reverse, "reverse")
+
+    def _training_data(self, X, y):
+        continuing = self.warm_start and hasattr(self, "tokenizer_")
+        if not continuing:
+            self.tokenizer_ = TextTokenizer(
+                max_features=self.max_features,
+                max_length=self.max_length,
+                lowercase=self.lowercase,
+                token_pattern=self.token_pattern,
+            )
+            ids = self.tokenizer_.fit_transform(X)
+        else:
+            ids = self._token_ids(X)
+        codes = self._encode_labels(y, len(ids), refit=not continuing)
+        self._fit_class_weight = self._class_weights(codes)
+        if self.early_stopping:
+            order = stratified_order(codes, check_random_state(self.random_state))
+            ids, codes = ids[order], codes[order]
+        return TokenTrainingData(ids, codes[:, np.newaxis])
+
+    def _build_network(self, keras, data):
+        (length,), _ = data.sample_shapes
+        inputs = keras.Input(shape=(length,), dtype="int32")
+        x = keras.layers.Embedding(
+            self.tokenizer_.vocabulary_size_, self.embedding_dim
+        )(inputs)
+        if self.filters is not None:
+            x = keras.layers.Conv1D(
+                self.filters, self.kernel_size, activation="relu", padding="same"
+            )(x)
+            if self.pool_size > 1:
+                x = keras.layers.MaxPooling1D(self.pool_size, padding="same")(x)
+        make_layer = _recurrent_layer_factory(
+            keras,
+            cell=self.cell,
+            dropout=float(self.dropout),
+            recurrent_dropout=float(self.recurrent_dropout),
+            bidirectional=bool(self.bidirectional),
+        )
+        x = recurrent_stack(
+            x, make_layer, check_units(self.units), return_sequences=False
+        )
+        n_classes = len(self.classes_)
+        if n_classes == 2:
+            outputs = keras.layers.Dense(1, activation="sigmoid")(x)
+        else:
+            outputs = keras.layers.Dense(n_classes, activation="softmax")(x)
+        return keras.Model(inputs, outputs, name=type(self).__name__)
+
+    def _loss(self):
+        if len(self.classes_) == 2:
+            return "binary_crossentropy"
+        return "sparse_categorical_crossentropy"
+
+    def _class_weight(self):
+        return self._fit_class_weight
+
+    # -- helpers -------------------------------------------------------------------
+    def _token_ids(self, X):
+        ids = self.tokenizer_.transform(X)
+        return reverse_tokens(ids) if self.reverse else ids
+
+    def _encode_labels(self, y, n_documents, *, refit):
+        """Labels as class indices; learns ``classes_`` when ``refit``."""
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires `y`: one label per document."
+            )
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if len(y) != n_documents:
+            raise ValueError(
+                f"X and y have inconsistent lengths: {n_documents} documents but "
+                f"{len(y)} labels."
+            )
+        if refit:
+            encoder = LabelEncoder().fit(y)
+            if len(encoder.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs at least 2 classes in `y`, got "
+                    f"only {encoder.classes_[0]!r}."
+                )
+            self.classes_ = encoder.classes_
+        unknown = np.setdiff1d(y, self.classes_)
+        if len(unknown):
+            raise ValueError(
+                f"`y` has labels {unknown.tolist()} not among the classes "
+                f"{self.classes_.tolist()} of the network being warm-started."
+            )
+        return np.searchsorted(self.classes_, y).astype(np.int64)
+
+    def _class_weights(self, codes):
+        """Keras ``class_weight`` (by class index) from ``class_weight``."""
+        if self.class_weight is None:
+            return None
+        if not (self.class_weight == "balanced" or isinstance(self.class_weight, dict)):
+            raise invalid_value(
+                "class_weight",
+                "None, 'balanced' or a dict of label to weight",
+                self.class_weight,
+            )
+        present = np.unique(codes)
+        try:
+            weights = compute_class_weight(
+                self.class_weight,
+                classes=self.classes_[present],
+                y=self.classes_[codes],
+            )
+        except ValueError as exc:
+            raise ValueError(f"Invalid `class_weight`: {exc}") from None
+        return {int(code): float(w) for code, w in zip(present, weights, strict=True)}

@@ -1,0 +1,255 @@
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.pipeline import make_pipeline
+
+from skseq import make_windows
+from skseq.forecasting import LinearWindowRegressor, NaiveForecaster
+from skseq.preprocessing import SeasonalDifferencer, SequenceScaler
+
+sktime = pytest.importorskip("sktime")
+
+from sktime.datasets import load_airline  # noqa: E402
+from sktime.forecasting.base import ForecastingHorizon  # noqa: E402
+from sktime.forecasting.compose import make_reduction  # noqa: E402
+from sktime.forecasting.model_evaluation import evaluate  # noqa: E402
+from sktime.forecasting.model_selection import ForecastingGridSearchCV  # noqa: E402
+from sktime.forecasting.naive import NaiveForecaster as SktimeNaive  # noqa: E402
+from sktime.performance_metrics.forecasting import (  # noqa: E402
+    MeanAbsoluteError,
+)
+from sktime.split import (  # noqa: E402
+    ExpandingWindowSplitter,
+    SlidingWindowSplitter,
+)
+
+from skseq.sktime import SkseqForecaster  # noqa: E402
+
+# sktime 1.2 announces, on constructing any of its forecasters, that the
+# default of its remember_data config changes in 1.3.
+pytestmark = pytest.mark.filterwarnings("ignore:The default of config:FutureWarning")
+
+
+def _series(n=60, freq="D"):
+    index = pd.date_range("2020-01-01", periods=n, freq=freq)
+    values = np.sin(np.arange(n) / 3.0) + np.arange(n) / 10.0
+    return pd.Series(values, index=index, name="demand")
+
+
+def test_predict_is_the_estimator_forecast_from_the_last_window():
+    y = _series()
+    forecaster = SkseqForecaster(LinearWindowRegressor(alpha=0.1), window_length=8)
+    y_pred = forecaster.fit(y, fh=[1, 2, 3]).predict()
+
+    X, targets = make_windows(y.to_numpy(), window_length=8, horizon=3)
+    model = LinearWindowRegressor(alpha=0.1).fit(X, targets)
+    expected = model.predict(y.to_numpy()[-8:][np.newaxis])[0]
+    np.testing.assert_allclose(y_pred.to_numpy(), expected)
+    pd.testing.assert_index_equal(
+        y_pred.index, pd.date_range(y.index[-1], periods=4, freq="D")[1:]
+    )
+    assert y_pred.name == "demand"
+    assert forecaster.horizon_ == 3
+    assert forecaster.estimator.__dict__ == LinearWindowRegressor(alpha=0.1).__dict__
+
+
+def test_non_contiguous_relative_fh_picks_those_steps():
+    y = pd.Series(2.0 * np.arange(30.0) + 1)
+    forecaster = SkseqForecaster(NaiveForecaster(strategy="drift"), window_length=5)
+    y_pred = forecaster.fit(y, fh=[2, 5]).predict()
+    np.testing.assert_allclose(y_pred.to_numpy(), [2.0 * 31 + 1, 2.0 * 34 + 1])
+    assert list(y_pred.index) == [31, 34]
+
+
+def test_absolute_fh_on_a_period_index():
+    y = load_airline()
+    fh = ForecastingHorizon(
+        pd.period_range("1961-01", periods=3, freq="M"), is_relative=False
+    )
+    y_pred = SkseqForecaster(NaiveForecaster(), window_length=12).fit(y, fh=fh)
+    y_pred = y_pred.predict()
+    pd.testing.assert_index_equal(y_pred.index, fh.to_pandas())
+    np.testing.assert_array_equal(y_pred.to_numpy(), [y.iloc[-1]] * 3)
+
+
+def test_in_sample_fh_is_refused():
+    y = _series()
+    forecaster = SkseqForecaster(NaiveForecaster(), window_length=4)
+    with pytest.raises(NotImplementedError, match="in-sample"):
+        forecaster.fit(y, fh=[0, 1])
+
+
+def test_too_short_series_says_how_many_observations_are_needed():
+    forecaster = SkseqForecaster(NaiveForecaster(), window_length=10)
+    with pytest.raises(ValueError, match=r"10 \+ 5 = 15 observations.*y has 12"):
+        forecaster.fit(_series(12), fh=[1, 5])
+
+
+def test_past_exogenous_values_become_window_features():
+    rng = np.random.default_rng(0)
+    index = pd.RangeIndex(80)
+    X = pd.DataFrame({"price": rng.normal(size=80)}, index=index)
+    y = pd.Series(np.r_[0.0, 3.0 * X["price"].to_numpy()[:-1]], index=index)
+    forecaster = SkseqForecaster(LinearWindowRegressor(), window_length=2)
+    forecaster.fit(y[:70], X=X[:70], fh=[1])
+    y_pred = forecaster.predict(X=X[70:71])
+    np.testing.assert_allclose(y_pred.to_numpy(), y.iloc[70:71].to_numpy())
+
+
+def test_update_without_refit_moves_the_last_window_only():
+    y = _series(80)
+    forecaster = SkseqForecaster(LinearWindowRegressor(), window_length=6)
+    forecaster.fit(y[:60], fh=[1, 2])
+    fitted = forecaster.estimator_
+    forecaster.update(y[60:70], update_params=False)
+    assert forecaster.estimator_ is fitted
+    expected = fitted.predict(y.to_numpy()[64:70][np.newaxis])[0]
+    np.testing.assert_allclose(forecaster.predict().to_numpy(), expected)
+    assert forecaster.predict().index[0] == y.index[70]
+
+    forecaster.update(y[70:], update_params=True)
+    assert forecaster.estimator_ is not fitted
+    assert forecaster.predict().index[0] == y.index[-1] + pd.Timedelta("1D")
+
+
+@pytest.mark.parametrize(
+    "cv",
+    [
+        ExpandingWindowSplitter(fh=[1, 2, 3], initial_window=24, step_length=6),
+        SlidingWindowSplitter(fh=[1, 2, 3], window_length=24, step_length=6),
+    ],
+    ids=["expanding", "sliding"],
+)
+def test_evaluate_matches_sktime_naive_on_the_same_splits(cv):
+    y = load_airline()[:72]
+    metric = MeanAbsoluteError()
+    ours = evaluate(SkseqForecaster(NaiveForecaster(), window_length=3), cv=cv,
+                    y=y, scoring=metric)
+    theirs = evaluate(SktimeNaive(strategy="last"), cv=cv, y=y, scoring=metric)
+    assert len(ours) == cv.get_n_splits(y) == 8
+    np.testing.assert_allclose(
+        ours["test_MeanAbsoluteError"], theirs["test_MeanAbsoluteError"]
+    )
+
+
+def test_grid_search_tunes_window_and_nested_estimator_parameters():
+    y = load_airline()[:96]
+    forecaster = SkseqForecaster(
+        make_pipeline(SequenceScaler(), LinearWindowRegressor()), window_length=6
+    )
+    grid = {
+        "window_length": [6, 12],
+        "estimator__linearwindowregressor__alpha": [0.1, 10.0],
+    }
+    cv = ExpandingWindowSplitter(fh=[1, 2, 3], initial_window=60, step_length=12)
+    search = ForecastingGridSearchCV(forecaster, cv=cv, param_grid=grid)
+    search.fit(y, fh=[1, 2, 3])
+    assert set(search.best_params_) == set(grid)
+    assert len(search.cv_results_) == 4
+    assert search.predict().index[0] == y.index[-1] + 1
+
+
+def test_seasonal_differencing_pipeline_forecasts_in_original_units():
+    t = np.arange(48.0)
+    y = pd.Series(0.5 * t + np.tile([3.0, -1.0, 4.0, 0.0], 12))
+    model = make_pipeline(SeasonalDifferencer(period=4), NaiveForecaster())
+    forecaster = SkseqForecaster(model, window_length=8).fit(y, fh=range(1, 7))
+    future = 0.5 * np.arange(48.0, 54.0) + np.tile([3.0, -1.0, 4.0, 0.0], 2)[:6]
+    np.testing.assert_allclose(forecaster.predict().to_numpy(), future)
+
+
+def test_make_reduction_feeds_lag_matrices_as_one_feature_windows():
+    y = load_airline()[:80]
+    fh = [1, 2, 3]
+    reduced = make_reduction(NaiveForecaster(), strategy="multioutput",
+                             window_length=5)
+    y_pred = reduced.fit(y, fh=fh).predict()
+    np.testing.assert_array_equal(y_pred.to_numpy(), [y.iloc[-1]] * 3)
+
+    linear = make_reduction(LinearWindowRegressor(alpha=1.0),
+                            strategy="multioutput", window_length=5)
+    adapter = SkseqForecaster(LinearWindowRegressor(alpha=1.0), window_length=5)
+    np.testing.assert_allclose(
+        linear.fit(y, fh=fh).predict().to_numpy(),
+        adapter.fit(y, fh=fh).predict().to_numpy(),
+    )
+
+
+def test_fitted_forecaster_pickles_to_identical_predictions():
+    y = _series()
+    forecaster = SkseqForecaster(LinearWindowRegressor(), window_length=5)
+    forecaster.fit(y, fh=[1, 2])
+    restored = pickle.loads(pickle.dumps(forecaster))
+    pd.testing.assert_series_equal(restored.predict(), forecaster.predict())
+
+
+def test_passes_sktime_estimator_checks():
+    from sktime.utils.estimator_checks import check_estimator
+
+    instance = SkseqForecaster(
+        make_pipeline(SequenceScaler(), LinearWindowRegressor(alpha=1.0)),
+        window_length=4,
+    )
+    results = check_estimator(instance, raise_exceptions=False, verbose=False)
+    failed = {name: result for name, result in results.items()
+              if result != "PASSED"}
+    assert len(results) > 300
+    assert not failed
+
+
+def test_evaluated_next_to_theta_in_a_few_lines():
+    from sktime.forecasting.theta import ThetaForecaster
+
+    y = load_airline()
+    cv = ExpandingWindowSplitter(fh=list(range(1, 13)), initial_window=96,
+                                 step_length=12)
+    scores = {}
+    for f in (ThetaForecaster(sp=12),
+              SkseqForecaster(LinearWindowRegressor(alpha=1.0), window_length=24)):
+        scores[type(f).__name__] = evaluate(f, cv=cv, y=y)[
+            "test_MeanAbsolutePercentageError"].mean()
+    assert set(scores) == {"ThetaForecaster", "SkseqForecaster"}
+    assert 0 < scores["SkseqForecaster"] < 0.1
+    assert 0 < scores["ThetaForecaster"] < 0.1
+
+
+def _gru_forecaster():
+    try:
+        from skseq.forecasting import GRUForecaster
+    except ImportError:
+        keras_estimators = pytest.importorskip("skseq._keras")
+        GRUForecaster = keras_estimators.GRUForecaster
+    return GRUForecaster
+
+
+def test_gru_forecaster_through_the_adapter():
+    pytest.importorskip("keras")
+    gru = _gru_forecaster()(units=(4,), epochs=2, random_state=0)
+    model = make_pipeline(SequenceScaler(), gru)
+    y = load_airline()[:72]
+    forecaster = SkseqForecaster(model, window_length=12).fit(y, fh=[1, 2, 3])
+    y_pred = forecaster.predict()
+    assert y_pred.shape == (3,)
+    assert np.isfinite(y_pred).all()
+    assert y_pred.index[0] == y.index[-1] + 1
+    assert forecaster.estimator_[-1].history_["loss"]
+
+
+def test_without_sktime_construction_says_what_to_install():
+    code = (
+        "import sys\n"
+        "sys.modules['sktime'] = None\n"
+        "from skseq.forecasting import NaiveForecaster\n"
+        "from skseq.sktime import SkseqForecaster\n"
+        "try:\n"
+        "    SkseqForecaster(NaiveForecaster(), window_length=3)\n"
+        "except ImportError as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], check=True,
+                            capture_output=True, text=True)
+    assert "pip install skseq[sktime]" in result.stdout
