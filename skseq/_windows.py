@@ -315,8 +315,22 @@ class SequenceWindows:
         positions = self._positions[rows]
         if self._base.ndim == 3:
             return np.asarray(self._base[positions])
-        steps = np.asarray(self._raw_geometry.offsets) - self._raw_geometry.offsets[0]
-        return np.asarray(self._base[positions[:, np.newaxis] + steps])
+        # A strided view of every possible window lets one fancy index on the
+        # first axis copy exactly the batch, without a (batch, steps) index.
+        offsets = self._raw_geometry.offsets
+        sampling = offsets[1] - offsets[0] if len(offsets) > 1 else 1
+        row_stride, column_stride = self._base.strides
+        every_window = np.lib.stride_tricks.as_strided(
+            self._base,
+            shape=(
+                len(self._base) - offsets[-1] + offsets[0],
+                len(offsets),
+                self._base.shape[1],
+            ),
+            strides=(row_stride, sampling * row_stride, column_stride),
+            writeable=False,
+        )
+        return every_window[positions]
 
     def batch(self, rows=slice(None)):
         """Gather the windows at ``rows`` through the whole chain.

@@ -1,0 +1,318 @@
+"""SentimentRNNClassifier: tiny networks and corpora, so every fit is quick."""
+
+import pickle
+import subprocess
+import sys
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+from skseq._keras._sentiment import reverse_tokens, stratified_order
+from skseq.classification import SentimentRNNClassifier
+
+TINY = dict(
+    units=4,
+    embedding_dim=8,
+    epochs=3,
+    batch_size=16,
+    learning_rate=0.02,
+    random_state=0,
+)
+CUES = {
+    "neg": ["awful", "dull", "boring", "hated"],
+    "pos": ["great", "superb", "loved", "wonderful"],
+    "mixed": ["uneven", "mixed", "patchy", "okay"],
+}
+FILLER = ["the", "film", "plot", "actor", "scene", "story", "was", "its"]
+
+
+def make_corpus(n_documents, classes=("neg", "pos"), seed=0):
+    """Documents of filler words where two cue words decide the label."""
+    rng = np.random.default_rng(seed)
+    labels = rng.choice(classes, n_documents)
+    texts = []
+    for label in labels:
+        words = [*rng.choice(FILLER, 6), *rng.choice(CUES[label], 2)]
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+    return texts, labels
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return make_corpus(160)
+
+
+@pytest.fixture(scope="module")
+def fitted(corpus):
+    return SentimentRNNClassifier(**TINY).fit(*corpus)
+
+
+def test_learns_which_words_carry_the_label(fitted):
+    texts, labels = make_corpus(100, seed=1)
+    assert fitted.score(texts, labels) >= 0.9
+    assert fitted.n_iter_ == len(fitted.history_["val_loss"]) <= 3
+
+
+def test_predict_proba_follows_classes(fitted):
+    texts, _ = make_corpus(20, seed=2)
+    proba = fitted.predict_proba(texts)
+    assert proba.shape == (20, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(fitted.classes_, ["neg", "pos"])
+    np.testing.assert_array_equal(
+        fitted.predict(texts), fitted.classes_[proba.argmax(axis=1)]
+    )
+    assert fitted.predict_proba(["superb great loved"])[0, 1] > 0.5
+
+
+def test_empty_and_unseen_documents_are_predicted(fitted):
+    proba = fitted.predict_proba(["", "zebra quantum", "!!!"])
+    assert proba.shape == (3, 2)
+    np.testing.assert_allclose(proba[0], proba[2])
+    assert set(fitted.predict([""])) <= {"neg", "pos"}
+
+
+@pytest.mark.parametrize(
+    ("classes", "to_labels"),
+    [
+        (("neg", "pos", "mixed"), {"neg": 0, "pos": 2, "mixed": 1}.get),
+        (("neg", "pos"), {"neg": False, "pos": True}.get),
+    ],
+    ids=["three-int-classes-softmax", "bool-labels-sigmoid"],
+)
+def test_any_label_type(classes, to_labels):
+    texts, names = make_corpus(180, classes=classes)
+    labels = np.array([to_labels(name) for name in names])
+    clf = SentimentRNNClassifier(**dict(TINY, epochs=4)).fit(texts, labels)
+    np.testing.assert_array_equal(clf.classes_, np.unique(labels))
+    assert clf.predict(texts).dtype == labels.dtype
+    assert clf.predict_proba(texts).shape == (180, len(classes))
+    test_texts, test_names = make_corpus(60, classes=classes, seed=3)
+    test_labels = np.array([to_labels(name) for name in test_names])
+    assert clf.score(test_texts, test_labels) >= 0.8
+
+
+def test_token_sequences_with_conv_gru_reverse_bidirectional():
+    texts, labels = make_corpus(160)
+    vocabulary = {
+        word: i + 2 for i, word in enumerate(sorted(set(" ".join(texts).split())))
+    }
+    sequences = [[vocabulary[word] for word in text.split()] for text in texts]
+    clf = SentimentRNNClassifier(
+        **TINY, cell="gru", filters=4, kernel_size=3, bidirectional=True, reverse=True
+    ).fit(sequences, labels)
+    assert clf.tokenizer_.input_kind_ == "ids"
+    assert clf.score(sequences, labels) >= 0.9
+    assert clf.model_.count_params() > 0
+
+
+def test_grid_search_with_stratified_folds_on_raw_strings(corpus):
+    texts, labels = corpus
+    grid = [
+        {"max_features": [8, None], "units": [4]},
+        {"units": [6], "bidirectional": [True]},
+    ]
+    search = GridSearchCV(
+        SentimentRNNClassifier(**TINY), grid, cv=StratifiedKFold(2)
+    ).fit(texts, labels)
+    assert len(search.cv_results_["params"]) == 3
+    # With 8 ids only 6 tokens survive, too few for the cue words.
+    scores = dict(
+        zip(
+            map(str, search.cv_results_["params"]),
+            search.cv_results_["mean_test_score"],
+        )
+    )
+    assert scores[str({"max_features": None, "units": 4})] >= 0.9
+    assert search.best_estimator_.tokenizer_.vocabulary_size_ > 8
+    assert search.predict(["great superb"])[0] == "pos"
+
+
+def test_each_fit_learns_its_own_vocabulary(corpus):
+    texts, labels = corpus
+    first = SentimentRNNClassifier(**TINY)._training_data(texts[:80], labels[:80])
+    assert first is not None
+    clf = SentimentRNNClassifier(**TINY)
+    clf._training_data(texts[:10], labels[:10])
+    small = dict(clf.tokenizer_.vocabulary_)
+    clf._training_data(texts, labels)
+    assert clf.tokenizer_.vocabulary_ != small
+
+
+def test_same_random_state_gives_identical_fits(fitted, corpus):
+    again = clone(fitted).fit(*corpus)
+    np.testing.assert_array_equal(
+        again.predict_proba(corpus[0]), fitted.predict_proba(corpus[0])
+    )
+    assert again.history_ == fitted.history_
+
+
+def test_pickle_and_joblib_round_trip(fitted, corpus, tmp_path):
+    texts = corpus[0][:20] + ["", "never seen words"]
+    expected = fitted.predict_proba(texts)
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(restored.predict_proba(texts), expected)
+    path = tmp_path / "clf.joblib"
+    joblib.dump(fitted, path)
+    np.save(tmp_path / "texts.npy", np.array(texts))
+    code = (
+        "import sys, joblib, numpy as np\n"
+        "clf = joblib.load(sys.argv[1])\n"
+        "texts = list(np.load(sys.argv[2]))\n"
+        "np.save(sys.argv[3], clf.predict_proba(texts))\n"
+    )
+    output = tmp_path / "proba.npy"
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            str(path),
+            str(tmp_path / "texts.npy"),
+            str(output),
+        ],
+        check=True,
+    )
+    np.testing.assert_array_equal(np.load(output), expected)
+
+
+def test_class_weight_changes_the_loss(fitted, corpus):
+    weighted = clone(fitted).set_params(class_weight={"neg": 0.2, "pos": 5.0})
+    weighted.fit(*corpus)
+    assert weighted.history_["loss"][0] != pytest.approx(fitted.history_["loss"][0])
+
+
+@pytest.mark.parametrize(
+    ("class_weight", "match"),
+    [
+        ("often", r"argument `class_weight`, expected None, 'balanced' or a dict"),
+        ({"neg": 1.0, "meh": 2.0}, r"Invalid `class_weight`"),
+    ],
+)
+def test_bad_class_weight(corpus, class_weight, match):
+    clf = SentimentRNNClassifier(**TINY, class_weight=class_weight)
+    with pytest.raises(ValueError, match=match):
+        clf._training_data(*corpus)
+
+
+def test_warm_start_keeps_vocabulary_and_classes(corpus):
+    texts, labels = corpus
+    clf = SentimentRNNClassifier(**dict(TINY, epochs=1, warm_start=True))
+    clf.fit(texts, labels)
+    vocabulary = dict(clf.tokenizer_.vocabulary_)
+    clf.fit(texts[:50] + ["brand new words"], list(labels[:50]) + ["neg"])
+    assert clf.tokenizer_.vocabulary_ == vocabulary
+    assert clf.n_iter_ == 2
+    with pytest.raises(ValueError, match=r"labels \['meh'\] not among the classes"):
+        clf.fit(texts[:2], ["neg", "meh"])
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "error", "match"),
+    [
+        (
+            ["", " ", "?!"],
+            ["neg", "pos", "neg"],
+            ValueError,
+            r"All 3 documents .* empty",
+        ),
+        ([], [], ValueError, r"`X` is empty"),
+        (
+            ["good", "bad", "fine"],
+            ["pos"] * 3,
+            ValueError,
+            r"at least 2 classes.*'pos'",
+        ),
+        (["good", None], ["pos", "neg"], TypeError, r"X\[1\] is missing \(None\)"),
+        (["good", 4.5], ["pos", "neg"], TypeError, r"X\[1\] is a float \(4.5\)"),
+        (["good", [3, 4]], ["pos", "neg"], ValueError, r"mixes str documents"),
+        (["good", "bad"], ["pos"], ValueError, r"2 documents but 1 labels"),
+        (["good", "bad"], None, ValueError, r"requires `y`"),
+        (["good", "bad"], [0.5, 1.5], ValueError, r"Unknown label type"),
+        ("good bad", ["pos", "neg"], TypeError, r"single str"),
+    ],
+)
+def test_bad_training_data_is_rejected_clearly(X, y, error, match):
+    with pytest.raises(error, match=match):
+        SentimentRNNClassifier(**TINY).fit(X, y)
+
+
+def test_predict_rejects_a_different_kind_of_document(fitted):
+    with pytest.raises(ValueError, match=r"fitted on str documents"):
+        fitted.predict([[2, 3, 4]])
+    with pytest.raises(TypeError, match=r"X\[0\] is missing"):
+        fitted.predict([None])
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"cell": "rnn"}, r"argument `cell`, expected one of 'lstm', 'gru'"),
+        ({"units": 0}, r"argument `units`"),
+        ({"dropout": 1.0}, r"argument `dropout`, expected a number in \[0, 1\)"),
+        ({"filters": 0}, r"argument `filters`"),
+        ({"embedding_dim": 2.5}, r"argument `embedding_dim`"),
+        ({"epochs": 0}, r"argument `epochs`"),
+        ({"max_features": 1}, r"`max_features` must be None or an int >= 3"),
+    ],
+)
+def test_bad_parameters_name_the_argument(corpus, params, match):
+    with pytest.raises(ValueError, match=match):
+        SentimentRNNClassifier(**{**TINY, **params}).fit(*corpus)
+
+
+def test_not_fitted_clone_and_params():
+    clf = SentimentRNNClassifier(units=(8, 4), bidirectional=True)
+    with pytest.raises(NotFittedError):
+        clf.predict(["good"])
+    params = clone(clf).get_params()
+    assert params["units"] == (8, 4)
+    assert "loss" not in params
+    clf.set_params(cell="gru", max_features=100)
+    assert (clf.cell, clf.max_features) == ("gru", 100)
+
+
+def test_text_has_no_n_features_in(fitted):
+    assert not hasattr(fitted, "n_features_in_")
+    tags = fitted.__sklearn_tags__()
+    assert tags.input_tags.string
+    assert not tags.input_tags.two_d_array
+
+
+def test_early_stopping_holds_out_a_stratified_tail(corpus):
+    texts, labels = corpus
+    clf = SentimentRNNClassifier(**TINY)
+    data = clf._training_data(texts, labels)
+    _, codes = data.get(slice(None))
+    tail = codes[-16:, 0]
+    assert abs(tail.mean() - codes.mean()) <= 1 / 16
+
+
+def test_stratified_order_interleaves_classes():
+    codes = np.array([0] * 30 + [1] * 10)
+    order = stratified_order(codes, np.random.RandomState(0))
+    np.testing.assert_array_equal(np.sort(order), np.arange(40))
+    for size in (4, 8, 20):
+        assert abs(codes[order[-size:]].sum() - size / 4) <= 1
+
+
+def test_reverse_tokens_keeps_padding_in_front():
+    ids = np.array([[0, 0, 5, 6, 7], [1, 2, 3, 4, 9], [0, 0, 0, 0, 0]])
+    np.testing.assert_array_equal(
+        reverse_tokens(ids), [[0, 0, 7, 6, 5], [9, 4, 3, 2, 1], [0, 0, 0, 0, 0]]
+    )
+
+
+def test_importing_the_classifier_does_not_import_keras():
+    code = (
+        "import sys\n"
+        "from skseq.classification import SentimentRNNClassifier, TextTokenizer\n"
+        "SentimentRNNClassifier().get_params()\n"
+        "assert 'keras' not in sys.modules and 'jax' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
