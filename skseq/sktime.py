@@ -97,15 +97,13 @@ class SkseqForecaster(BaseForecaster):
     >>> from skseq.forecasting import LinearWindowRegressor
     >>> from skseq.sktime import SkseqForecaster
     >>> y = load_airline()
-    >>> cv = ExpandingWindowSplitter(fh=list(range(1, 13)), initial_window=96,
-    ...                              step_length=12)
-    >>> for forecaster in (ThetaForecaster(sp=12), SkseqForecaster(
-    ...         LinearWindowRegressor(alpha=1.0), window_length=24)):
-    ...     scores = evaluate(forecaster, cv=cv, y=y)
-    ...     mape = scores["test_MeanAbsolutePercentageError"].mean()
-    ...     print(f"{type(forecaster).__name__}: {mape:.3f}")
-    ThetaForecaster: ...
-    SkseqForecaster: ...
+    >>> cv = ExpandingWindowSplitter(fh=range(1, 13), initial_window=96, step_length=12)
+    >>> linear = SkseqForecaster(LinearWindowRegressor(alpha=1.0), window_length=24)
+    >>> for forecaster in (ThetaForecaster(sp=12), linear):
+    ...     mape = evaluate(forecaster, cv=cv, y=y).filter(like="test_").mean()
+    ...     print(f"{type(forecaster).__name__}: MAPE {mape.item():.3f}")
+    ThetaForecaster: MAPE 0.063
+    SkseqForecaster: MAPE 0.045
     """
 
     _tags = {

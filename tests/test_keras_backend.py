@@ -14,6 +14,15 @@ from skseq._keras import _backend
 from skseq._keras._backend import KerasBackendWarning, choose_backend, import_keras
 
 
+def seed_globals(seed):
+    random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002
+
+
+def draw_globals():
+    return random.random(), np.random.random()  # noqa: NPY002
+
+
 def run_python(code, **env):
     environ = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
     environ.update(env)
@@ -102,13 +111,11 @@ def test_imported_keras_is_reused_silently():
 
 def test_seeded_restores_python_numpy_and_keras_state():
     keras = import_keras()
-    random.seed(7)
-    np.random.seed(7)
-    expected = (random.random(), np.random.random())
-    random.seed(7)
-    np.random.seed(7)
+    seed_globals(7)
+    expected = draw_globals()
+    seed_globals(7)
     with _backend.seeded(keras, 123):
-        inside = (random.random(), np.random.random())
-    assert (random.random(), np.random.random()) == expected
+        inside = draw_globals()
+    assert draw_globals() == expected
     with _backend.seeded(keras, 123):
-        assert (random.random(), np.random.random()) == inside
+        assert draw_globals() == inside

@@ -97,15 +97,23 @@ def test_score_is_r2_in_original_units(fitted, sine):
         r2_score(y_test, fitted.predict(X_test)))
 
 
+def seed_globals(seed):
+    """Seed Python's and NumPy's global generators (which fit must restore)."""
+    random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002
+
+
+def draw_globals():
+    return random.random(), np.random.random()  # noqa: NPY002
+
+
 def test_random_state_repeats_fits_and_restores_global_state(sine):
     X, y, X_test, _ = sine
-    random.seed(1)
-    np.random.seed(1)
-    expected = (random.random(), np.random.random())
-    random.seed(1)
-    np.random.seed(1)
+    seed_globals(1)
+    expected = draw_globals()
+    seed_globals(1)
     first = GRUForecaster(units=(4,), epochs=1, random_state=3).fit(X, y)
-    assert (random.random(), np.random.random()) == expected
+    assert draw_globals() == expected
     second = GRUForecaster(units=(4,), epochs=1, random_state=3).fit(X, y)
     other = GRUForecaster(units=(4,), epochs=1, random_state=4).fit(X, y)
     assert_array_equal(first.predict(X_test), second.predict(X_test))
@@ -176,7 +184,7 @@ def test_verbose_zero_is_silent_and_callbacks_are_copied(capsys, fitted, sine):
 def test_verbose_one_shows_progress(capsys, sine):
     X, y, _, _ = sine
     GRUForecaster(units=(2,), epochs=1, verbose=1, random_state=0).fit(X, y)
-    assert "Epoch 1/1" in capsys.readouterr().out
+    assert "loss:" in capsys.readouterr().out
 
 
 def test_large_data_are_streamed_in_batches(monkeypatch, sine):
@@ -257,7 +265,8 @@ def test_conv_output_steps_end_on_the_last_window_step(padding, length, crop,
 
 def test_clone_and_params_round_trip(fitted):
     params = fitted.get_params()
-    assert params["units"] == (4,) and params["strategy"] == "multioutput"
+    assert params["units"] == (4,)
+    assert params["strategy"] == "multioutput"
     unfitted = clone(fitted)
     assert not hasattr(unfitted, "model_")
     assert unfitted.set_params(units=(2, 2)).units == (2, 2)
@@ -295,9 +304,9 @@ def test_invalid_parameters_name_argument_and_value(model, match, sine):
     ("X", "y", "match"),
     [
         (np.zeros((8, 4, 1, 1)), np.zeros(8), "2-D"),
-        (np.zeros(8), np.zeros(8), "2-D"),
-        (np.full((8, 4), np.nan), np.zeros(8), "NaN or infinity"),
-        (np.zeros((8, 4)), np.full(8, np.inf), "NaN or infinity"),
+        (np.zeros(8), np.zeros(8), "2D array"),
+        (np.full((8, 4), np.nan), np.zeros(8), "NaN"),
+        (np.zeros((8, 4)), np.full(8, np.inf), "infinity"),
         (np.zeros((8, 4)), np.zeros(7), "inconsistent"),
         (np.zeros((8, 4)), np.zeros((8, 2, 2)), "1-D"),
     ],

@@ -18,7 +18,13 @@ import warnings
 
 import numpy as np
 
-__all__ = ["KerasBackendWarning", "choose_backend", "import_keras", "seeded"]
+__all__ = [
+    "KerasBackendWarning",
+    "choose_backend",
+    "import_keras",
+    "quiet_keras_numpy_deprecation",
+    "seeded",
+]
 
 DEFAULT_BACKEND = "jax"
 
@@ -159,7 +165,9 @@ _KERAS_SEED_ATTRIBUTES = ("global_random_seed", "global_seed_generator")
 
 
 def _save_random_state(keras):
-    saved = {"python": random.getstate(), "numpy": np.random.get_state()}
+    # The legacy global NumPy state is what Keras seeds and shuffles with.
+    numpy_state = np.random.get_state()  # noqa: NPY002
+    saved = {"python": random.getstate(), "numpy": numpy_state}
     global_state = _keras_global_state()
     if global_state is not None:
         saved["keras"] = {
@@ -175,7 +183,7 @@ def _save_random_state(keras):
 
 def _restore_random_state(saved):
     random.setstate(saved["python"])
-    np.random.set_state(saved["numpy"])
+    np.random.set_state(saved["numpy"])  # noqa: NPY002
     global_state = _keras_global_state()
     for name, value in saved.get("keras", {}).items():
         global_state.set_global_attribute(name, value)
@@ -205,3 +213,20 @@ def seeded(keras, seed):
         yield
     finally:
         _restore_random_state(saved)
+
+
+@contextlib.contextmanager
+def quiet_keras_numpy_deprecation():
+    """Silence Keras's own NumPy 2 ``__array__`` deprecation for a block.
+
+    Keras variables implement ``__array__`` without NumPy 2's ``copy``
+    keyword, so ``Variable.numpy()`` (used by ``model.get_weights()``,
+    ``EarlyStopping(restore_best_weights=True)`` and optimizer configs) warns
+    on every call.  The warning is about Keras, not about the user's code.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="__array__ implementation doesn't accept a copy",
+            category=DeprecationWarning,
+        )
+        yield

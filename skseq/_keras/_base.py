@@ -42,7 +42,8 @@ _MIN_PREDICT_ROWS = 32
 
 
 def _padded_rows(n_rows):
-    return min(_MAX_PREDICT_ROWS, max(_MIN_PREDICT_ROWS, 1 << (n_rows - 1).bit_length()))
+    power_of_two = 1 << (n_rows - 1).bit_length()
+    return min(_MAX_PREDICT_ROWS, max(_MIN_PREDICT_ROWS, power_of_two))
 
 
 class BaseKerasEstimator(BaseEstimator):

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ._backend import import_keras
+from ._backend import import_keras, quiet_keras_numpy_deprecation
 
 __all__ = ["MATERIALISE_BYTES", "TrainingData", "fit_network"]
 
@@ -129,12 +129,16 @@ def fit_network(keras, model, data, *, epochs, batch_size, validation_fraction,
                    class_weight=class_weight)
     if data.nbytes <= MATERIALISE_BYTES:
         (x, y), validation = _materialised(keras, data, train_rows, validation_rows)
-        return model.fit(x, y, batch_size=batch_size, shuffle=True,
-                         validation_data=validation, **options)
+        with quiet_keras_numpy_deprecation():
+            return model.fit(x, y, batch_size=batch_size, shuffle=True,
+                             validation_data=validation, **options)
     sequence = _batch_sequence_class()
-    seed = int(np.random.randint(2**31 - 1))
+    # Drawn from the global state that the caller seeded, like Keras's own
+    # shuffling of arrays.
+    seed = int(np.random.randint(2**31 - 1))  # noqa: NPY002
     train = sequence(data, train_rows, batch_size, shuffle_seed=seed)
     validation = None
     if validation_rows is not None:
         validation = sequence(data, validation_rows, batch_size)
-    return model.fit(train, validation_data=validation, **options)
+    with quiet_keras_numpy_deprecation():
+        return model.fit(train, validation_data=validation, **options)

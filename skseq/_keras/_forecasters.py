@@ -108,7 +108,7 @@ class _RecurrentForecaster(BaseKerasForecaster):
 
         Parameters
         ----------
-        X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
+        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
             Windows, oldest first; 2-D means one feature.  The window chain
             of a `SequenceWindows` maps ``y`` before training.
         y : array-like of shape (n_windows,) or (n_windows, n_outputs)
@@ -126,7 +126,7 @@ class _RecurrentForecaster(BaseKerasForecaster):
 
         Parameters
         ----------
-        X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
+        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
             Windows with the length and features seen in ``fit``.
 
         Returns

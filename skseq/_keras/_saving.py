@@ -10,10 +10,19 @@ restored estimator predicts identically and can continue training
 
 import numpy as np
 
-from ._backend import import_keras
+from ._backend import import_keras, quiet_keras_numpy_deprecation
 from ._layers import custom_objects
 
-__all__ = ["SavedModel"]
+__all__ = ["SavedModel", "variable_values"]
+
+
+def variable_values(variables):
+    """NumPy copies of Keras variables (``model.get_weights()`` order).
+
+    Reads each variable's backend value: ``Variable.numpy()``, which
+    ``get_weights`` uses, triggers a NumPy 2 deprecation warning in Keras.
+    """
+    return [np.array(variable.value) for variable in variables]
 
 
 class SavedModel:
@@ -41,12 +50,14 @@ class SavedModel:
     @classmethod
     def capture(cls, model):
         """Record ``model``."""
-        compile_config = model.get_compile_config() or None
+        with quiet_keras_numpy_deprecation():
+            compile_config = model.get_compile_config() or None
+            architecture = model.to_json()
         optimizer_state = None
         optimizer = getattr(model, "optimizer", None)
         if compile_config is not None and optimizer is not None and optimizer.built:
-            optimizer_state = [np.array(variable) for variable in optimizer.variables]
-        return cls(model.to_json(), model.get_weights(), compile_config,
+            optimizer_state = variable_values(optimizer.variables)
+        return cls(architecture, variable_values(model.weights), compile_config,
                    optimizer_state)
 
     def restore(self):

@@ -12,7 +12,6 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ..classification._tokenizer import TextTokenizer
 from ._base import BaseKerasEstimator
 from ._data import TrainingData
 from ._networks import recurrent_stack
@@ -350,7 +349,8 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         y_pred : ndarray of shape (n_documents,)
             Labels from ``classes_``.
         """
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -375,6 +375,9 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         check_bool(self.reverse, "reverse")
 
     def _training_data(self, X, y):
+        # Imported here: skseq.classification imports this module.
+        from ..classification._tokenizer import TextTokenizer
+
         continuing = self.warm_start and hasattr(self, "tokenizer_")
         if not continuing:
             self.tokenizer_ = TextTokenizer(

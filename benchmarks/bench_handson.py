@@ -1,0 +1,100 @@
+"""Hands-On ML chapter 15 forecasting results, with skseq's Keras forecasters.
+
+``generate_time_series(10_000, 51 or 61, random_state=42)`` split 7000 / 2000 /
+1000 as in the book; MSE on the 2000 validation series next to the book's
+numbers.  Every network trains for 20 epochs (the book's setting) with the
+documented defaults and ``random_state=0``.
+
+Run: ``python benchmarks/bench_handson.py [name-substring ...]`` (all cases
+by default; several minutes each on 2 CPU cores).
+"""
+
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _common import print_table  # noqa: E402
+
+from skseq.datasets import generate_time_series  # noqa: E402
+from skseq.forecasting import (
+    ConvGRUForecaster,  # noqa: E402
+    GRUForecaster,  # noqa: E402
+    NaiveForecaster,  # noqa: E402
+    RNNForecaster,  # noqa: E402
+)
+
+try:
+    from skseq.forecasting import LinearWindowRegressor
+except ImportError:  # the linear baseline is optional here
+    LinearWindowRegressor = None
+
+N_STEPS = 50
+
+
+def hands_on_split(horizon, random_state=42):
+    """Train and validation windows for ``horizon`` steps ahead."""
+    series = generate_time_series(10_000, N_STEPS + horizon, random_state)
+    X, Y = series[:, :N_STEPS], series[:, N_STEPS:, 0]
+    Y = Y[:, 0] if horizon == 1 else Y
+    return (X[:7000], Y[:7000]), (X[7000:9000], Y[7000:9000])
+
+
+def cases():
+    """(name, model, steps ahead, Hands-On ML's validation MSE)."""
+    rows = [("naive (last value)", NaiveForecaster(), 1, "0.020")]
+    if LinearWindowRegressor is not None:
+        rows.append(("linear (closed form)", LinearWindowRegressor(), 1,
+                     "0.004 (Flatten+Dense, Adam)"))
+    rows += [
+        ("RNNForecaster(units=(1,))", RNNForecaster(units=(1,)), 1,
+         "0.014 (SimpleRNN(1), no Dense)"),
+        ("RNNForecaster() deep RNN", RNNForecaster(), 1, "0.003"),
+        ("GRUForecaster()", GRUForecaster(), 1, "-"),
+        ("ConvGRUForecaster()", ConvGRUForecaster(), 1, "-"),
+        ("naive (last value) x10", NaiveForecaster(), 10, "-"),
+        ("RNNForecaster(strategy='recursive')",
+         RNNForecaster(strategy="recursive"), 10, "0.029"),
+        ("RNNForecaster(strategy='multioutput')",
+         RNNForecaster(strategy="multioutput"), 10, "0.008"),
+        ("RNNForecaster(strategy='seq2seq')", RNNForecaster(strategy="seq2seq"),
+         10, "~0.006"),
+        ("GRUForecaster(strategy='seq2seq')", GRUForecaster(strategy="seq2seq"),
+         10, "-"),
+        ("ConvGRUForecaster(strategy='seq2seq')",
+         ConvGRUForecaster(strategy="seq2seq"), 10, "-"),
+    ]
+    return rows
+
+
+def evaluate(model, horizon):
+    if "random_state" in model.get_params():
+        model.set_params(random_state=0)
+    (X_train, y_train), (X_valid, y_valid) = hands_on_split(horizon)
+    start = time.perf_counter()
+    model.fit(X_train, y_train)
+    seconds = time.perf_counter() - start
+    mse = float(np.mean((model.predict(X_valid) - y_valid) ** 2))
+    return mse, seconds
+
+
+def main(selected):
+    print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
+    rows = []
+    for name, model, horizon, book in cases():
+        if selected and not any(word in name for word in selected):
+            continue
+        mse, seconds = evaluate(model, horizon)
+        rows.append([name, horizon, f"{mse:.5f}", book, f"{seconds:.1f}"])
+        print(" | ".join(str(cell) for cell in rows[-1]), flush=True)
+    print_table(
+        ["model", "steps ahead", "validation MSE", "Hands-On ML", "fit time (s)"],
+        rows,
+    )
+    print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
