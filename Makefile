@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench-memory bench-seed
+.PHONY: demo test docs lint bench-memory bench-seed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ test: $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
 	$(BIN)/python -m ruff check skseq tests benchmarks
 	$(BIN)/python -m pytest
+
+docs: $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[docs]"
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs docs/_build/html
 
 lint: $(BIN)/python
 	$(BIN)/python -m ruff check skseq tests benchmarks

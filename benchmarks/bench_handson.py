@@ -46,25 +46,55 @@ def cases():
     """(name, model, steps ahead, Hands-On ML's validation MSE)."""
     rows = [("naive (last value)", NaiveForecaster(), 1, "0.020")]
     if LinearWindowRegressor is not None:
-        rows.append(("linear (closed form)", LinearWindowRegressor(), 1,
-                     "0.004 (Flatten+Dense, Adam)"))
+        rows.append(
+            (
+                "linear (closed form)",
+                LinearWindowRegressor(),
+                1,
+                "0.004 (Flatten+Dense, Adam)",
+            )
+        )
     rows += [
-        ("RNNForecaster(units=(1,))", RNNForecaster(units=(1,)), 1,
-         "0.014 (SimpleRNN(1), no Dense)"),
+        (
+            "RNNForecaster(units=(1,))",
+            RNNForecaster(units=(1,)),
+            1,
+            "0.014 (SimpleRNN(1), no Dense)",
+        ),
         ("RNNForecaster() deep RNN", RNNForecaster(), 1, "0.003"),
         ("GRUForecaster()", GRUForecaster(), 1, "-"),
         ("ConvGRUForecaster()", ConvGRUForecaster(), 1, "-"),
         ("naive (last value) x10", NaiveForecaster(), 10, "-"),
-        ("RNNForecaster(strategy='recursive')",
-         RNNForecaster(strategy="recursive"), 10, "0.029"),
-        ("RNNForecaster(strategy='multioutput')",
-         RNNForecaster(strategy="multioutput"), 10, "0.008"),
-        ("RNNForecaster(strategy='seq2seq')", RNNForecaster(strategy="seq2seq"),
-         10, "~0.006"),
-        ("GRUForecaster(strategy='seq2seq')", GRUForecaster(strategy="seq2seq"),
-         10, "-"),
-        ("ConvGRUForecaster(strategy='seq2seq')",
-         ConvGRUForecaster(strategy="seq2seq"), 10, "-"),
+        (
+            "RNNForecaster(strategy='recursive')",
+            RNNForecaster(strategy="recursive"),
+            10,
+            "0.029",
+        ),
+        (
+            "RNNForecaster(strategy='multioutput')",
+            RNNForecaster(strategy="multioutput"),
+            10,
+            "0.008",
+        ),
+        (
+            "RNNForecaster(strategy='seq2seq')",
+            RNNForecaster(strategy="seq2seq"),
+            10,
+            "~0.006",
+        ),
+        (
+            "GRUForecaster(strategy='seq2seq')",
+            GRUForecaster(strategy="seq2seq"),
+            10,
+            "-",
+        ),
+        (
+            "ConvGRUForecaster(strategy='seq2seq')",
+            ConvGRUForecaster(strategy="seq2seq"),
+            10,
+            "-",
+        ),
     ]
     return rows
 

@@ -1,18 +1,39 @@
-"""skseq: Keras 3 sequence models as scikit-learn estimators."""
+"""skseq: Keras 3 sequence models as scikit-learn estimators.
+
+Importing skseq never imports Keras: the neural estimators import it on their
+first ``fit`` (or when unpickled).
+"""
 
 from ._geometry import WindowGeometry
+from ._keras import KerasBackendWarning
 from ._windows import (
     SequenceWindows,
     TargetTransformWarning,
     WindowOperation,
     make_windows,
 )
+from .classification import SentimentRNNClassifier, TextTokenizer
+from .forecasting import (
+    ConvGRUForecaster,
+    GRUForecaster,
+    LinearWindowRegressor,
+    NaiveForecaster,
+    RNNForecaster,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConvGRUForecaster",
+    "GRUForecaster",
+    "KerasBackendWarning",
+    "LinearWindowRegressor",
+    "NaiveForecaster",
+    "RNNForecaster",
+    "SentimentRNNClassifier",
     "SequenceWindows",
     "TargetTransformWarning",
+    "TextTokenizer",
     "WindowGeometry",
     "WindowOperation",
     "make_windows",

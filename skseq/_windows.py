@@ -416,11 +416,19 @@ class WindowBatch:
 
 
 def _base_state(base):
-    if isinstance(base, np.memmap) and isinstance(base.base, mmap.mmap):
-        return ("memmap", base.filename, base.dtype.str, base.shape, base.offset)
-    if isinstance(base.base, np.memmap) and isinstance(base.base.base, mmap.mmap):
-        if base.shape == base.base.shape:
-            return _base_state(base.base)
+    # A read-only view (or a reshaped 1-D series) of a whole memory-mapped
+    # file is sent as the file's name, not as its contents.
+    mapped = base
+    while isinstance(mapped.base, np.ndarray):
+        mapped = mapped.base
+    if (
+        isinstance(mapped, np.memmap)
+        and isinstance(mapped.base, mmap.mmap)
+        and mapped.size == base.size
+        and mapped.ctypes.data == base.ctypes.data
+        and base.flags.c_contiguous
+    ):
+        return ("memmap", mapped.filename, mapped.dtype.str, base.shape, mapped.offset)
     return ("array", np.asarray(base))
 
 

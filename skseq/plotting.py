@@ -73,6 +73,9 @@ def plot_learning_curves(estimator_or_history, ax=None):
     for key, label in curves:
         values = np.asarray(history[key], dtype=float)
         ax.plot(np.arange(1, len(values) + 1), values, marker=".", label=label)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     ax.legend()

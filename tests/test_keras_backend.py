@@ -26,8 +26,14 @@ def draw_globals():
 def run_python(code, **env):
     environ = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
     environ.update(env)
-    result = subprocess.run([sys.executable, "-c", code], env=environ, check=True,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=environ,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return result.stdout.strip()
 
 
@@ -54,8 +60,9 @@ def test_keras_json_naming_a_missing_backend_falls_back_to_jax(tmp_path):
 def keras_home(tmp_path, monkeypatch):
     monkeypatch.delenv("KERAS_BACKEND", raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    monkeypatch.setattr(_backend, "_installed",
-                        lambda backend: backend in ("jax", "torch"))
+    monkeypatch.setattr(
+        _backend, "_installed", lambda backend: backend in ("jax", "torch")
+    )
 
     def write(content):
         (tmp_path / "keras.json").write_text(content)
@@ -88,8 +95,9 @@ def test_choose_backend_respects_keras_backend_variable(keras_home, monkeypatch)
     assert choose_backend() == "tensorflow"
 
 
-def test_choose_backend_without_any_backend_says_what_to_install(keras_home,
-                                                                 monkeypatch):
+def test_choose_backend_without_any_backend_says_what_to_install(
+    keras_home, monkeypatch
+):
     monkeypatch.setattr(_backend, "_installed", lambda backend: False)
     with pytest.raises(ImportError, match=r"skseq\[keras\]"):
         choose_backend()

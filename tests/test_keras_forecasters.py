@@ -34,8 +34,9 @@ def sine_series(n_steps, seed=0, offset=0.0, amplitude=1.0):
 @pytest.fixture(scope="module")
 def sine():
     """256 windows of 12 steps, 3 targets each: 192 to train, 64 to test."""
-    X, y = make_windows(sine_series(256 + WINDOW + HORIZON - 1),
-                        window_length=WINDOW, horizon=HORIZON)
+    X, y = make_windows(
+        sine_series(256 + WINDOW + HORIZON - 1), window_length=WINDOW, horizon=HORIZON
+    )
     return X[:192], y[:192], X[192:], y[192:]
 
 
@@ -56,8 +57,9 @@ def naive_mse(X, y):
         RNNForecaster(units=(8, 8)),
         RNNForecaster(units=(8,), layer_norm=True),
         RNNForecaster(units=(8,), cell="lstm"),
-        GRUForecaster(units=(8,), dropout=0.1, recurrent_dropout=0.1,
-                      bidirectional=True),
+        GRUForecaster(
+            units=(8,), dropout=0.1, recurrent_dropout=0.1, bidirectional=True
+        ),
         ConvGRUForecaster(filters=8, units=(8,)),
     ],
     ids=["rnn", "layer-norm", "lstm", "bidirectional-gru", "conv-gru"],
@@ -73,8 +75,9 @@ def test_network_learns(model, sine):
 @pytest.mark.parametrize("strategy", ["multioutput", "recursive", "seq2seq"])
 def test_strategy_beats_naive(strategy, sine):
     X, y, X_test, y_test = sine
-    model = GRUForecaster(units=(8,), strategy=strategy, epochs=10,
-                          learning_rate=0.01, random_state=0).fit(X, y)
+    model = GRUForecaster(
+        units=(8,), strategy=strategy, epochs=10, learning_rate=0.01, random_state=0
+    ).fit(X, y)
     y_pred = model.predict(X_test)
     assert y_pred.shape == y_test.shape
     assert y_pred.dtype == np.float64
@@ -88,13 +91,17 @@ def test_one_step_targets_give_one_dimensional_predictions(fitted, sine):
     assert (model.horizon_, model.n_outputs_) == (1, 1)
     assert (fitted.horizon_, fitted.n_outputs_) == (HORIZON, HORIZON)
     assert (fitted.n_features_in_, fitted.window_length_, fitted.n_channels_) == (
-        WINDOW, WINDOW, 1)
+        WINDOW,
+        WINDOW,
+        1,
+    )
 
 
 def test_score_is_r2_in_original_units(fitted, sine):
     _, _, X_test, y_test = sine
     assert fitted.score(X_test, y_test) == pytest.approx(
-        r2_score(y_test, fitted.predict(X_test)))
+        r2_score(y_test, fitted.predict(X_test))
+    )
 
 
 def seed_globals(seed):
@@ -123,8 +130,9 @@ def test_random_state_repeats_fits_and_restores_global_state(sine):
 
 def test_warm_start_continues_training(sine):
     X, y, _, _ = sine
-    model = GRUForecaster(units=(4,), epochs=2, learning_rate=0.01,
-                          warm_start=True, random_state=0).fit(X, y)
+    model = GRUForecaster(
+        units=(4,), epochs=2, learning_rate=0.01, warm_start=True, random_state=0
+    ).fit(X, y)
     network, first_losses = model.model_, list(model.loss_curve_)
     model.fit(X, y)
     assert model.model_ is network
@@ -146,9 +154,15 @@ def test_without_warm_start_every_fit_is_fresh(fitted, sine):
 
 def test_early_stopping_keeps_best_epoch_of_last_windows(sine):
     X, y, _, _ = sine
-    model = GRUForecaster(units=(4,), epochs=8, learning_rate=0.05,
-                          early_stopping=True, validation_fraction=0.25,
-                          n_iter_no_change=2, random_state=0).fit(X, y)
+    model = GRUForecaster(
+        units=(4,),
+        epochs=8,
+        learning_rate=0.05,
+        early_stopping=True,
+        validation_fraction=0.25,
+        n_iter_no_change=2,
+        random_state=0,
+    ).fit(X, y)
     validation_loss = model.history_["val_loss"]
     assert len(validation_loss) == model.n_iter_ == len(model.loss_curve_)
     # The held-out windows are the last quarter, in time order, and the
@@ -173,8 +187,9 @@ def test_verbose_zero_is_silent_and_callbacks_are_copied(capsys, fitted, sine):
     fitted.predict(X_test[:1])
     capsys.readouterr()
     counter = EpochCounter()
-    model = GRUForecaster(units=(2,), epochs=2, callbacks=[counter],
-                          early_stopping=True, random_state=0)
+    model = GRUForecaster(
+        units=(2,), epochs=2, callbacks=[counter], early_stopping=True, random_state=0
+    )
     model.fit(X, y).predict(X_test)
     assert capsys.readouterr() == ("", "")
     assert counter.epochs == 0
@@ -199,9 +214,15 @@ def test_large_data_are_streamed_in_batches(monkeypatch, sine):
 
     monkeypatch.setattr(keras_data, "MATERIALISE_BYTES", 0)
     monkeypatch.setattr(SequenceWindows, "batch", spy)
-    model = GRUForecaster(units=(4,), epochs=3, batch_size=32, learning_rate=0.01,
-                          early_stopping=True, validation_fraction=0.25,
-                          random_state=0).fit(X, y)
+    model = GRUForecaster(
+        units=(4,),
+        epochs=3,
+        batch_size=32,
+        learning_rate=0.01,
+        early_stopping=True,
+        validation_fraction=0.25,
+        random_state=0,
+    ).fit(X, y)
     assert max(gathered) == 32
     assert len(model.history_["val_loss"]) == 3
     assert model.loss_curve_[-1] < model.loss_curve_[0]
@@ -213,8 +234,9 @@ def test_recursive_feeds_forecasts_back_through_the_chain(sine):
     series = sine_series(400, offset=50.0, amplitude=5.0)
     X, y = make_windows(series, window_length=WINDOW, horizon=HORIZON)
     scaler = SequenceScaler().fit(X[:192])
-    model = RNNForecaster(units=(4,), strategy="recursive", epochs=2,
-                          random_state=0).fit(scaler.transform(X[:192]), y[:192])
+    model = RNNForecaster(
+        units=(4,), strategy="recursive", epochs=2, random_state=0
+    ).fit(scaler.transform(X[:192]), y[:192])
     raw = np.asarray(X[192:256])
     forecast = model.predict(scaler.transform(raw))
     assert forecast.shape == (64, HORIZON)
@@ -234,8 +256,9 @@ def test_seq2seq_targets_match_hands_on_ml_alignment():
     book = np.stack([series[:, j + 1 : j + 11] for j in range(50)], axis=1)
     assert_array_equal(inputs, X)
     assert_allclose(targets, book[:, 3::2])
-    rnn_targets = RNNForecaster(strategy="seq2seq")._training_data(X, Y).get(
-        slice(None))[1]
+    rnn_targets = (
+        RNNForecaster(strategy="seq2seq")._training_data(X, Y).get(slice(None))[1]
+    )
     assert_allclose(rnn_targets, book)
 
 
@@ -250,15 +273,19 @@ def test_seq2seq_positions_need_consecutive_steps():
 
 @pytest.mark.parametrize(
     ("padding", "length", "crop", "first"),
-    [("valid", 50, 0, 3), ("valid", 51, 1, 4), ("causal", 50, 1, 1),
-     ("causal", 5, 0, 0)],
+    [
+        ("valid", 50, 0, 3),
+        ("valid", 51, 1, 4),
+        ("causal", 50, 1, 1),
+        ("causal", 5, 0, 0),
+    ],
 )
-def test_conv_output_steps_end_on_the_last_window_step(padding, length, crop,
-                                                        first):
+def test_conv_output_steps_end_on_the_last_window_step(padding, length, crop, first):
     from skseq._keras._networks import conv_output_steps
 
-    got_crop, steps = conv_output_steps(length, kernel_size=4, strides=2,
-                                        padding=padding)
+    got_crop, steps = conv_output_steps(
+        length, kernel_size=4, strides=2, padding=padding
+    )
     assert (got_crop, steps[0], steps[-1]) == (crop, first, length - 1)
     assert np.all(np.diff(steps) == 2)
 

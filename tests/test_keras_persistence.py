@@ -30,15 +30,15 @@ def windows():
 @pytest.fixture(scope="module")
 def pipeline(windows):
     X, y, _, _ = windows
-    model = RNNForecaster(units=(4,), layer_norm=True, strategy="seq2seq",
-                          epochs=2, random_state=0)
+    model = RNNForecaster(
+        units=(4,), layer_norm=True, strategy="seq2seq", epochs=2, random_state=0
+    )
     return make_pipeline(SequenceScaler(), model).fit(X, y)
 
 
 def test_pickle_round_trip_predicts_identically(windows):
     X, y, X_test, _ = windows
-    model = ConvGRUForecaster(filters=4, units=(4,), epochs=1,
-                              random_state=0).fit(X, y)
+    model = ConvGRUForecaster(filters=4, units=(4,), epochs=1, random_state=0).fit(X, y)
     restored = pickle.loads(pickle.dumps(model))
     assert_array_equal(restored.predict(X_test), model.predict(X_test))
     assert restored.history_ == model.history_
@@ -68,8 +68,8 @@ def test_pickle_of_unfitted_estimator_is_small():
 def test_fresh_process_predicts_identically(tmp_path, windows):
     X, y, X_test, _ = windows
     model = make_pipeline(
-        SequenceScaler(), RNNForecaster(units=(4,), layer_norm=True, epochs=1,
-                                        random_state=0)
+        SequenceScaler(),
+        RNNForecaster(units=(4,), layer_norm=True, epochs=1, random_state=0),
     ).fit(X, y)
     joblib.dump(model, tmp_path / "model.joblib")
     np.save(tmp_path / "X.npy", np.asarray(X_test))
@@ -85,13 +85,13 @@ def test_fresh_process_predicts_identically(tmp_path, windows):
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
-def test_grid_search_with_window_transformer_predicts_original_units(
-    n_jobs, windows
-):
+def test_grid_search_with_window_transformer_predicts_original_units(n_jobs, windows):
     X, y, X_test, y_test = windows
     search = GridSearchCV(
-        make_pipeline(SequenceScaler(),
-                      GRUForecaster(epochs=3, learning_rate=0.01, random_state=0)),
+        make_pipeline(
+            SequenceScaler(),
+            GRUForecaster(epochs=3, learning_rate=0.01, random_state=0),
+        ),
         {"gruforecaster__units": [(2,), (4,)]},
         cv=TimeSeriesSplit(n_splits=2, test_size=64),
         scoring="neg_mean_absolute_error",

@@ -143,9 +143,7 @@ def import_keras():
         _check_imported_backend(keras)
         return keras
     if importlib.util.find_spec("keras") is None:
-        raise ImportError(
-            f"skseq's neural estimators need Keras 3: {_INSTALL_HINT}."
-        )
+        raise ImportError(f"skseq's neural estimators need Keras 3: {_INSTALL_HINT}.")
     with _environment_variable("KERAS_BACKEND", choose_backend()):
         keras = importlib.import_module("keras")
     return keras
@@ -226,7 +224,8 @@ def quiet_keras_numpy_deprecation():
     """
     with warnings.catch_warnings():
         warnings.filterwarnings(
-            "ignore", message="__array__ implementation doesn't accept a copy",
+            "ignore",
+            message="__array__ implementation doesn't accept a copy",
             category=DeprecationWarning,
         )
         yield

@@ -53,10 +53,22 @@ class BaseKerasEstimator(BaseEstimator):
     subclasses, which document the parameters.
     """
 
-    def __init__(self, *, epochs=20, batch_size=32, optimizer="adam",
-                 learning_rate=0.001, loss="mse", early_stopping=False,
-                 validation_fraction=0.1, n_iter_no_change=5, callbacks=None,
-                 warm_start=False, random_state=None, verbose=0):
+    def __init__(
+        self,
+        *,
+        epochs=20,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=0.001,
+        loss="mse",
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        callbacks=None,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+    ):
         self.epochs = epochs
         self.batch_size = batch_size
         self.optimizer = optimizer
@@ -103,13 +115,16 @@ class BaseKerasEstimator(BaseEstimator):
         check_bool(self.warm_start, "warm_start")
         check_fraction(self.validation_fraction, "validation_fraction")
         check_positive_int(self.n_iter_no_change, "n_iter_no_change")
-        if isinstance(self.verbose, bool) or not isinstance(
-            self.verbose, numbers.Integral
-        ) or self.verbose < 0:
+        if (
+            isinstance(self.verbose, bool)
+            or not isinstance(self.verbose, numbers.Integral)
+            or self.verbose < 0
+        ):
             raise invalid_value("verbose", "a non-negative integer", self.verbose)
         if self.callbacks is not None and not isinstance(self.callbacks, (list, tuple)):
-            raise invalid_value("callbacks", "None or a list of Keras callbacks",
-                                self.callbacks)
+            raise invalid_value(
+                "callbacks", "None or a list of Keras callbacks", self.callbacks
+            )
 
     def _fit(self, X, y):
         """Validate, build (or reuse) the network, train it; return self."""
@@ -124,10 +139,16 @@ class BaseKerasEstimator(BaseEstimator):
             if model is None:
                 model = self._compile(keras, self._build_network(keras, data))
             history = fit_network(
-                keras, model, data, epochs=self.epochs, batch_size=self.batch_size,
-                validation_fraction=self.validation_fraction if self.early_stopping
+                keras,
+                model,
+                data,
+                epochs=self.epochs,
+                batch_size=self.batch_size,
+                validation_fraction=self.validation_fraction
+                if self.early_stopping
                 else 0.0,
-                callbacks=self._fit_callbacks(keras), verbose=min(self.verbose, 2),
+                callbacks=self._fit_callbacks(keras),
+                verbose=min(self.verbose, 2),
                 class_weight=self._class_weight(),
             )
         self.model_ = model
@@ -140,8 +161,9 @@ class BaseKerasEstimator(BaseEstimator):
         if not self.warm_start or model is None:
             return None
         input_shape, target_shape = data.sample_shapes
-        if (tuple(model.input_shape[1:]) != tuple(input_shape)
-                or tuple(model.output_shape[1:]) != tuple(target_shape)):
+        if tuple(model.input_shape[1:]) != tuple(input_shape) or tuple(
+            model.output_shape[1:]
+        ) != tuple(target_shape):
             return None
         if not model.compiled:
             self._compile(keras, model)
@@ -155,16 +177,20 @@ class BaseKerasEstimator(BaseEstimator):
             config["learning_rate"] = self.learning_rate
             return type(optimizer).from_config(config)
         if not isinstance(optimizer, str):
-            raise invalid_value("optimizer", "a Keras optimizer name or instance",
-                                optimizer)
+            raise invalid_value(
+                "optimizer", "a Keras optimizer name or instance", optimizer
+            )
         try:
             return keras.optimizers.get(
-                {"class_name": optimizer,
-                 "config": {"learning_rate": self.learning_rate}}
+                {
+                    "class_name": optimizer,
+                    "config": {"learning_rate": self.learning_rate},
+                }
             )
         except ValueError:
             raise invalid_value(
-                "optimizer", "a Keras optimizer name such as 'adam' or 'rmsprop'",
+                "optimizer",
+                "a Keras optimizer name such as 'adam' or 'rmsprop'",
                 optimizer,
             ) from None
 
@@ -175,13 +201,15 @@ class BaseKerasEstimator(BaseEstimator):
                 keras.losses.get(loss)
             except ValueError:
                 raise invalid_value(
-                    "loss", "a Keras loss name such as 'mse' or 'mae', or a "
-                    "callable", loss,
+                    "loss",
+                    "a Keras loss name such as 'mse' or 'mae', or a callable",
+                    loss,
                 ) from None
         # Eager JAX is hundreds of times slower: keep its jit on explicitly.
         jit_compile = True if keras.backend.backend() == "jax" else "auto"
-        model.compile(optimizer=self._make_optimizer(keras), loss=loss,
-                      jit_compile=jit_compile)
+        model.compile(
+            optimizer=self._make_optimizer(keras), loss=loss, jit_compile=jit_compile
+        )
         return model
 
     def _fit_callbacks(self, keras):
@@ -189,19 +217,25 @@ class BaseKerasEstimator(BaseEstimator):
         # the parameter must look the same after fit as before.
         callbacks = [copy.deepcopy(callback) for callback in self.callbacks or ()]
         if self.early_stopping:
-            callbacks.append(keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=self.n_iter_no_change,
-                restore_best_weights=True, verbose=int(self.verbose > 0),
-            ))
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss",
+                    patience=self.n_iter_no_change,
+                    restore_best_weights=True,
+                    verbose=int(self.verbose > 0),
+                )
+            )
         return callbacks
 
     def _record_history(self, history, continuing):
-        history = {key: [float(value) for value in values]
-                   for key, values in history.items()}
+        history = {
+            key: [float(value) for value in values] for key, values in history.items()
+        }
         if continuing and hasattr(self, "history_"):
             keys = list(self.history_) + [k for k in history if k not in self.history_]
-            history = {key: self.history_.get(key, []) + history.get(key, [])
-                       for key in keys}
+            history = {
+                key: self.history_.get(key, []) + history.get(key, []) for key in keys
+            }
         self.history_ = history
         self.loss_curve_ = list(history["loss"])
         self.n_iter_ = len(self.loss_curve_)

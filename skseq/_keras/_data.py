@@ -115,8 +115,18 @@ def _materialised(keras, data, train_rows, validation_rows):
     return (x[:n_train], y[:n_train]), validation
 
 
-def fit_network(keras, model, data, *, epochs, batch_size, validation_fraction,
-                callbacks, verbose, class_weight=None):
+def fit_network(
+    keras,
+    model,
+    data,
+    *,
+    epochs,
+    batch_size,
+    validation_fraction,
+    callbacks,
+    verbose,
+    class_weight=None,
+):
     """Train ``model`` on ``data``; return the Keras ``History``.
 
     ``validation_fraction`` (0 for none) holds out the last rows, which are
@@ -125,13 +135,20 @@ def fit_network(keras, model, data, *, epochs, batch_size, validation_fraction,
     (class index to weight, or None) is passed to ``model.fit``.
     """
     train_rows, validation_rows = _split(len(data), validation_fraction)
-    options = dict(epochs=epochs, callbacks=callbacks, verbose=verbose,
-                   class_weight=class_weight)
+    options = dict(
+        epochs=epochs, callbacks=callbacks, verbose=verbose, class_weight=class_weight
+    )
     if data.nbytes <= MATERIALISE_BYTES:
         (x, y), validation = _materialised(keras, data, train_rows, validation_rows)
         with quiet_keras_numpy_deprecation():
-            return model.fit(x, y, batch_size=batch_size, shuffle=True,
-                             validation_data=validation, **options)
+            return model.fit(
+                x,
+                y,
+                batch_size=batch_size,
+                shuffle=True,
+                validation_data=validation,
+                **options,
+            )
     sequence = _batch_sequence_class()
     # Drawn from the global state that the caller seeded, like Keras's own
     # shuffling of arrays.

@@ -94,9 +94,9 @@ _FITTED_ATTRIBUTES = """\
 
 
 def _fill_doc(cls):
-    cls.__doc__ = (cls.__doc__
-                   .replace("    %(training_parameters)s\n", _TRAINING_PARAMETERS)
-                   .replace("    %(fitted_attributes)s\n", _FITTED_ATTRIBUTES))
+    cls.__doc__ = cls.__doc__.replace(
+        "    %(training_parameters)s\n", _TRAINING_PARAMETERS
+    ).replace("    %(fitted_attributes)s\n", _FITTED_ATTRIBUTES)
     return cls
 
 
@@ -138,8 +138,10 @@ class _RecurrentForecaster(BaseKerasForecaster):
 
 
 def _check_dropout(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
-        0 <= value < 1
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not (0 <= value < 1)
     ):
         raise invalid_value(name, "a number in [0, 1)", value)
 
@@ -186,18 +188,39 @@ class RNNForecaster(_RecurrentForecaster):
     2
     """
 
-    def __init__(self, *, units=(20, 20), cell="simple", layer_norm=False,
-                 strategy="multioutput", epochs=20, batch_size=32,
-                 optimizer="adam", learning_rate=0.001, loss="mse",
-                 early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=5, callbacks=None, warm_start=False,
-                 random_state=None, verbose=0):
+    def __init__(
+        self,
+        *,
+        units=(20, 20),
+        cell="simple",
+        layer_norm=False,
+        strategy="multioutput",
+        epochs=20,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=0.001,
+        loss="mse",
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        callbacks=None,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+    ):
         super().__init__(
-            epochs=epochs, batch_size=batch_size, optimizer=optimizer,
-            learning_rate=learning_rate, loss=loss, early_stopping=early_stopping,
+            epochs=epochs,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            loss=loss,
+            early_stopping=early_stopping,
             validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change, callbacks=callbacks,
-            warm_start=warm_start, random_state=random_state, verbose=verbose,
+            n_iter_no_change=n_iter_no_change,
+            callbacks=callbacks,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
         )
         self.units = units
         self.cell = cell
@@ -209,14 +232,18 @@ class RNNForecaster(_RecurrentForecaster):
         check_units(self.units)
         check_choice(self.cell, "cell", ("simple", "lstm"))
         if check_bool(self.layer_norm, "layer_norm") and self.cell != "simple":
-            raise invalid_value("layer_norm", "False with cell='lstm'",
-                                self.layer_norm)
+            raise invalid_value("layer_norm", "False with cell='lstm'", self.layer_norm)
 
     def _network_body(self, keras, inputs, return_sequences):
-        make_layer = simple_rnn_layer_factory(keras, cell=self.cell,
-                                              layer_norm=bool(self.layer_norm))
-        return recurrent_stack(inputs, make_layer, check_units(self.units),
-                               return_sequences=return_sequences)
+        make_layer = simple_rnn_layer_factory(
+            keras, cell=self.cell, layer_norm=bool(self.layer_norm)
+        )
+        return recurrent_stack(
+            inputs,
+            make_layer,
+            check_units(self.units),
+            return_sequences=return_sequences,
+        )
 
 
 @_fill_doc
@@ -260,18 +287,40 @@ class GRUForecaster(_RecurrentForecaster):
     (3, 2)
     """
 
-    def __init__(self, *, units=(32,), dropout=0.0, recurrent_dropout=0.0,
-                 bidirectional=False, strategy="multioutput", epochs=20,
-                 batch_size=32, optimizer="adam", learning_rate=0.001, loss="mse",
-                 early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=5, callbacks=None, warm_start=False,
-                 random_state=None, verbose=0):
+    def __init__(
+        self,
+        *,
+        units=(32,),
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        bidirectional=False,
+        strategy="multioutput",
+        epochs=20,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=0.001,
+        loss="mse",
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        callbacks=None,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+    ):
         super().__init__(
-            epochs=epochs, batch_size=batch_size, optimizer=optimizer,
-            learning_rate=learning_rate, loss=loss, early_stopping=early_stopping,
+            epochs=epochs,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            loss=loss,
+            early_stopping=early_stopping,
             validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change, callbacks=callbacks,
-            warm_start=warm_start, random_state=random_state, verbose=verbose,
+            n_iter_no_change=n_iter_no_change,
+            callbacks=callbacks,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
         )
         self.units = units
         self.dropout = dropout
@@ -288,12 +337,17 @@ class GRUForecaster(_RecurrentForecaster):
 
     def _network_body(self, keras, inputs, return_sequences):
         make_layer = gru_layer_factory(
-            keras, dropout=float(self.dropout),
+            keras,
+            dropout=float(self.dropout),
             recurrent_dropout=float(self.recurrent_dropout),
             bidirectional=bool(self.bidirectional),
         )
-        return recurrent_stack(inputs, make_layer, check_units(self.units),
-                               return_sequences=return_sequences)
+        return recurrent_stack(
+            inputs,
+            make_layer,
+            check_units(self.units),
+            return_sequences=return_sequences,
+        )
 
 
 @_fill_doc
@@ -344,18 +398,41 @@ class ConvGRUForecaster(_RecurrentForecaster):
     (3, 2)
     """
 
-    def __init__(self, *, filters=20, kernel_size=4, strides=2, padding="valid",
-                 units=(20, 20), strategy="multioutput", epochs=20, batch_size=32,
-                 optimizer="adam", learning_rate=0.001, loss="mse",
-                 early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=5, callbacks=None, warm_start=False,
-                 random_state=None, verbose=0):
+    def __init__(
+        self,
+        *,
+        filters=20,
+        kernel_size=4,
+        strides=2,
+        padding="valid",
+        units=(20, 20),
+        strategy="multioutput",
+        epochs=20,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=0.001,
+        loss="mse",
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        callbacks=None,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+    ):
         super().__init__(
-            epochs=epochs, batch_size=batch_size, optimizer=optimizer,
-            learning_rate=learning_rate, loss=loss, early_stopping=early_stopping,
+            epochs=epochs,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            loss=loss,
+            early_stopping=early_stopping,
             validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change, callbacks=callbacks,
-            warm_start=warm_start, random_state=random_state, verbose=verbose,
+            n_iter_no_change=n_iter_no_change,
+            callbacks=callbacks,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
         )
         self.filters = filters
         self.kernel_size = kernel_size
@@ -373,8 +450,12 @@ class ConvGRUForecaster(_RecurrentForecaster):
         check_units(self.units)
 
     def _conv_layout(self, window_length):
-        return conv_output_steps(window_length, kernel_size=int(self.kernel_size),
-                                 strides=int(self.strides), padding=self.padding)
+        return conv_output_steps(
+            window_length,
+            kernel_size=int(self.kernel_size),
+            strides=int(self.strides),
+            padding=self.padding,
+        )
 
     def _sequence_steps(self, window_length):
         return self._conv_layout(window_length)[1]
@@ -382,11 +463,20 @@ class ConvGRUForecaster(_RecurrentForecaster):
     def _network_body(self, keras, inputs, return_sequences):
         crop, _ = self._conv_layout(inputs.shape[1])
         features = conv_front_end(
-            keras, inputs, filters=int(self.filters),
-            kernel_size=int(self.kernel_size), strides=int(self.strides),
-            padding=self.padding, crop=crop,
+            keras,
+            inputs,
+            filters=int(self.filters),
+            kernel_size=int(self.kernel_size),
+            strides=int(self.strides),
+            padding=self.padding,
+            crop=crop,
         )
-        make_layer = gru_layer_factory(keras, dropout=0.0, recurrent_dropout=0.0,
-                                       bidirectional=False)
-        return recurrent_stack(features, make_layer, check_units(self.units),
-                               return_sequences=return_sequences)
+        make_layer = gru_layer_factory(
+            keras, dropout=0.0, recurrent_dropout=0.0, bidirectional=False
+        )
+        return recurrent_stack(
+            features,
+            make_layer,
+            check_units(self.units),
+            return_sequences=return_sequences,
+        )

@@ -41,9 +41,7 @@ def _define_layers():
             self.simple_rnn_cell = keras.layers.SimpleRNNCell(
                 units, activation=None, dtype=self.dtype_policy
             )
-            self.layer_norm = keras.layers.LayerNormalization(
-                dtype=self.dtype_policy
-            )
+            self.layer_norm = keras.layers.LayerNormalization(dtype=self.dtype_policy)
             self.activation = keras.activations.get(activation)
 
         def build(self, input_shape):

@@ -34,8 +34,9 @@ def simple_rnn_layer_factory(keras, *, cell, layer_norm):
 
     def make_layer(units, return_sequences):
         if layer_norm:
-            return keras.layers.RNN(layer_norm_simple_rnn_cell(units),
-                                    return_sequences=return_sequences)
+            return keras.layers.RNN(
+                layer_norm_simple_rnn_cell(units), return_sequences=return_sequences
+            )
         if cell == "lstm":
             return keras.layers.LSTM(units, return_sequences=return_sequences)
         return keras.layers.SimpleRNN(units, return_sequences=return_sequences)
@@ -47,9 +48,12 @@ def gru_layer_factory(keras, *, dropout, recurrent_dropout, bidirectional):
     """``make_layer(units, return_sequences)`` for the GRU forecasters."""
 
     def make_layer(units, return_sequences):
-        layer = keras.layers.GRU(units, dropout=dropout,
-                                 recurrent_dropout=recurrent_dropout,
-                                 return_sequences=return_sequences)
+        layer = keras.layers.GRU(
+            units,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            return_sequences=return_sequences,
+        )
         return keras.layers.Bidirectional(layer) if bidirectional else layer
 
     return make_layer
@@ -92,5 +96,6 @@ def conv_front_end(keras, x, *, filters, kernel_size, strides, padding, crop):
     """``Conv1D`` over the windows, after dropping ``crop`` leading steps."""
     if crop:
         x = keras.layers.Cropping1D((crop, 0))(x)
-    return keras.layers.Conv1D(filters, kernel_size, strides=strides,
-                               padding=padding)(x)
+    return keras.layers.Conv1D(filters, kernel_size, strides=strides, padding=padding)(
+        x
+    )

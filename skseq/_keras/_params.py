@@ -43,8 +43,10 @@ def check_positive_float(value, name):
 
 
 def check_fraction(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
-        0 < value < 1
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not (0 < value < 1)
     ):
         raise invalid_value(name, "a number strictly between 0 and 1", value)
     return float(value)

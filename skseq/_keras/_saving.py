@@ -40,8 +40,9 @@ class SavedModel:
         Values of the optimizer's variables once it has been built.
     """
 
-    def __init__(self, architecture, weights, compile_config=None,
-                 optimizer_state=None):
+    def __init__(
+        self, architecture, weights, compile_config=None, optimizer_state=None
+    ):
         self.architecture = architecture
         self.weights = weights
         self.compile_config = compile_config
@@ -57,8 +58,12 @@ class SavedModel:
         optimizer = getattr(model, "optimizer", None)
         if compile_config is not None and optimizer is not None and optimizer.built:
             optimizer_state = variable_values(optimizer.variables)
-        return cls(architecture, variable_values(model.weights), compile_config,
-                   optimizer_state)
+        return cls(
+            architecture,
+            variable_values(model.weights),
+            compile_config,
+            optimizer_state,
+        )
 
     def restore(self):
         """A new Keras model equal to the recorded one."""

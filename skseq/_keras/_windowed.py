@@ -109,8 +109,10 @@ def seq2seq_positions(geometry, horizon, steps):
     """
     offsets = np.asarray(geometry.offsets)
     target_offsets = geometry.target_offsets(horizon)
-    known = {int(offset): i
-             for i, offset in enumerate(np.concatenate([offsets, target_offsets]))}
+    known = {
+        int(offset): i
+        for i, offset in enumerate(np.concatenate([offsets, target_offsets]))
+    }
     needed = offsets[np.asarray(steps)][:, np.newaxis] + target_offsets
     missing = sorted({int(o) for o in needed.ravel() if int(o) not in known})
     if missing:
@@ -171,22 +173,27 @@ class BaseKerasForecaster(RegressorMixin, BaseKerasEstimator):
         if self.strategy == "recursive":
             _check_recursive_geometry(windows)
             windows.check_horizon(1)
-            return WindowTrainingData(windows, y.reshape(len(y), -1),
-                                      self._encode_first_step, n_targets)
+            return WindowTrainingData(
+                windows, y.reshape(len(y), -1), self._encode_first_step, n_targets
+            )
         windows.check_horizon(self.horizon_)
         if self.strategy == "seq2seq":
             geometry = windows.geometry
-            self._target_columns = list(geometry.require_target_columns(
-                "strategy='seq2seq'"))
+            self._target_columns = list(
+                geometry.require_target_columns("strategy='seq2seq'")
+            )
             steps = self._sequence_steps(geometry.window_length)
-            self._seq2seq_positions = seq2seq_positions(geometry, self.horizon_,
-                                                        steps)
-            return WindowTrainingData(windows, y.reshape(len(y), -1),
-                                      self._encode_sequences,
-                                      len(steps) * self.n_outputs_)
+            self._seq2seq_positions = seq2seq_positions(geometry, self.horizon_, steps)
+            return WindowTrainingData(
+                windows,
+                y.reshape(len(y), -1),
+                self._encode_sequences,
+                len(steps) * self.n_outputs_,
+            )
         self._sequence_steps(windows.shape[1])
-        return WindowTrainingData(windows, y.reshape(len(y), -1),
-                                  self._encode_all_steps, self.n_outputs_)
+        return WindowTrainingData(
+            windows, y.reshape(len(y), -1), self._encode_all_steps, self.n_outputs_
+        )
 
     def _encode_all_steps(self, batch, y):
         return batch.forward_targets(y).reshape(len(y), -1)
