@@ -10,7 +10,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 demo: $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[keras]"
+	$(BIN)/python -m pip install -q -e ".[keras,plot]"
 	$(BIN)/python benchmarks/demo.py
 
 test: $(BIN)/python

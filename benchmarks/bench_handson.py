@@ -3,7 +3,8 @@
 ``generate_time_series(10_000, 51 or 61, random_state=42)`` split 7000 / 2000 /
 1000 as in the book; MSE on the 2000 validation series next to the book's
 numbers.  Every network trains for 20 epochs (the book's setting) with the
-documented defaults and ``random_state=0``.
+documented defaults (Adam, learning rate 0.003, batch size 32) and
+``random_state=0``.
 
 Run: ``python benchmarks/bench_handson.py [name-substring ...]`` (all cases
 by default; several minutes each on 2 CPU cores).
@@ -54,13 +55,19 @@ def cases():
                 "0.004 (Flatten+Dense, Adam)",
             )
         )
+    rows += []
+    # One unit is fragile: some initialisations saturate the state and stall,
+    # so three seeds are shown.
     rows += [
         (
-            "RNNForecaster(units=(1,))",
-            RNNForecaster(units=(1,)),
+            f"RNNForecaster(units=(1,)), seed {seed}",
+            RNNForecaster(units=(1,), random_state=seed),
             1,
             "0.014 (SimpleRNN(1), no Dense)",
-        ),
+        )
+        for seed in (0, 1, 2)
+    ]
+    rows += [
         ("RNNForecaster() deep RNN", RNNForecaster(), 1, "0.003"),
         ("GRUForecaster()", GRUForecaster(), 1, "-"),
         ("ConvGRUForecaster()", ConvGRUForecaster(), 1, "-"),
@@ -100,7 +107,8 @@ def cases():
 
 
 def evaluate(model, horizon):
-    if "random_state" in model.get_params():
+    params = model.get_params()
+    if "random_state" in params and params["random_state"] is None:
         model.set_params(random_state=0)
     (X_train, y_train), (X_valid, y_valid) = hands_on_split(horizon)
     start = time.perf_counter()

@@ -15,8 +15,6 @@ import statistics
 import sys
 import time
 
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(__file__))
 from _common import print_table  # noqa: E402
 
@@ -76,8 +74,16 @@ def main(repeats):
         flush=True,
     )
     # Warm-up: the first fit of a process also initialises the backend.
-    compare(keras, X[:64], y[:64], units=4, epochs=1, batch_size=32, repeats=1,
-            predict_rows=1)
+    compare(
+        keras,
+        X[:64],
+        y[:64],
+        units=4,
+        epochs=1,
+        batch_size=32,
+        repeats=1,
+        predict_rows=1,
+    )
     rows = []
     cases = [
         ("GRU(32), 7000 windows x 50 steps, 5 epochs", X, y, 32, 5),
@@ -85,13 +91,19 @@ def main(repeats):
     ]
     for name, X_case, y_case, units, epochs in cases:
         raw, ours = compare(
-            keras, X_case, y_case, units=units, epochs=epochs, batch_size=32,
-            repeats=repeats, predict_rows=1,
+            keras,
+            X_case,
+            y_case,
+            units=units,
+            epochs=epochs,
+            batch_size=32,
+            repeats=repeats,
+            predict_rows=1,
         )
         rows.append([name, f"{raw:.2f}", f"{ours:.2f}", f"{ours / raw:.3f}"])
         print(" | ".join(rows[-1]), flush=True)
     print_table(
-        ["case (median of %d)" % repeats, "Keras (s)", "skseq (s)", "ratio"], rows
+        [f"case (median of {repeats})", "Keras (s)", "skseq (s)", "ratio"], rows
     )
     print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
 

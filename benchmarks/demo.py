@@ -18,45 +18,40 @@ sys.path.insert(0, os.path.dirname(__file__))
 from _common import print_table  # noqa: E402
 
 from skseq.datasets import generate_time_series  # noqa: E402
-from skseq.forecasting import LinearWindowRegressor, NaiveForecaster  # noqa: E402
+from skseq.forecasting import (  # noqa: E402
+    GRUForecaster,
+    LinearWindowRegressor,
+    NaiveForecaster,
+)
 
 
 def models():
-    """The models of the table, the neural one only when keras is installed."""
+    """The models of the table: two baselines and a recurrent network."""
     yield "NaiveForecaster()", NaiveForecaster()
     yield "LinearWindowRegressor()", LinearWindowRegressor()
-    try:
-        from skseq.forecasting import GRUForecaster
-    except ImportError:
-        print(
-            "keras is not installed: skipping GRUForecaster "
-            "(pip install 'skseq[keras]')."
-        )
-        return
     yield "GRUForecaster(random_state=0)", GRUForecaster(random_state=0)
 
 
 def write_plot(out_dir, X, y, predictions):
-    try:
-        from skseq.plotting import plot_forecast
-    except ImportError:
-        return None
+    """Three validation series, their next value and each model's forecast."""
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
+        print("matplotlib is not installed: no plot (pip install 'skseq[plot]').")
         return None
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.5), sharey=True)
+    steps = np.arange(X.shape[1])
     for ax, i in zip(axes, range(3)):
-        window = X[i : i + 1]
-        plot_forecast(
-            window,
-            y[i : i + 1],
-            {name: pred[i : i + 1] for name, pred in predictions.items()},
-            ax=ax,
-        )
+        ax.plot(steps, X[i, :, 0], ".-", color="0.4", label="observed")
+        ax.plot(steps[-1] + 1, y[i], "o", color="black", label="truth")
+        for marker, (name, pred) in zip("xs^", predictions.items()):
+            ax.plot(steps[-1] + 1, pred[i], marker, label=name)
+        ax.set_xlabel("step")
+        ax.set_title(f"validation series {i}")
+    axes[0].legend(loc="lower left", fontsize="small")
     path = os.path.join(out_dir, "demo_forecast.png")
     fig.tight_layout()
     fig.savefig(path, dpi=100)

@@ -8,7 +8,13 @@ warns for operations that also change targets: that warning is expected here.
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skseq.forecasting import LinearWindowRegressor, NaiveForecaster
+from skseq.forecasting import (
+    ConvGRUForecaster,
+    GRUForecaster,
+    LinearWindowRegressor,
+    NaiveForecaster,
+    RNNForecaster,
+)
 from skseq.preprocessing import (
     LookbackWindow,
     SeasonalDifferencer,
@@ -26,6 +32,13 @@ ESTIMATORS = [
     WindowNormalizer(),
     WindowNormalizer(method="zscore"),
     SeasonalDifferencer(period=1),
+    # Tiny networks: every check fits several times and JAX compiles per fit.
+    # The checks' windows can be 2 steps long, hence kernel_size=2.
+    RNNForecaster(units=(4,), epochs=2, random_state=0),
+    GRUForecaster(units=(4,), epochs=2, random_state=0),
+    ConvGRUForecaster(
+        filters=4, kernel_size=2, strides=1, units=(4,), epochs=2, random_state=0
+    ),
 ]
 
 EXPECTED_FAILED_CHECKS = {}

@@ -126,11 +126,6 @@ def test_download_that_is_not_the_archive_is_not_cached(tmp_path, monkeypatch):
     assert not (tmp_path / "home" / "jena_climate" / remote.filename).exists()
 
 
-@pytest.mark.xfail(
-    reason="needs fetch_remote to accept RemoteFile(sha256=None): no checksum "
-    "is published for the Jena archive",
-    strict=False,
-)
 def test_archive_without_published_checksum_downloads(tmp_path, monkeypatch):
     source = tmp_path / _jena.ARCHIVE.filename
     make_archive(source)

@@ -471,7 +471,10 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         """Keras ``class_weight`` (by class index) from ``class_weight``."""
         if self.class_weight is None:
             return None
-        if not (self.class_weight == "balanced" or isinstance(self.class_weight, dict)):
+        balanced = (
+            isinstance(self.class_weight, str) and self.class_weight == "balanced"
+        )
+        if not (balanced or isinstance(self.class_weight, dict)):
             raise invalid_value(
                 "class_weight",
                 "None, 'balanced' or a dict of label to weight",

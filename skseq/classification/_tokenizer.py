@@ -175,10 +175,11 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
             ids = _clip_ids(ids, self.vocabulary_size_)
             self.vocabulary_ = {i: i for i in range(_N_RESERVED, self.vocabulary_size_)}
         if not len(ids):
+            how = f" after tokenising with token_pattern={self.token_pattern!r}"
             raise ValueError(
-                f"All {len(docs)} documents of `X` are empty after tokenising "
-                f"with token_pattern={self.token_pattern!r}: there is no token "
-                "to learn a vocabulary from."
+                f"All {len(docs)} documents of `X` are empty"
+                f"{how if kind == 'text' else ''}: there is no token to learn a "
+                "vocabulary from."
             )
         self.input_kind_ = kind
         self.max_length_ = int(lengths.max()) if max_length is None else max_length
@@ -203,6 +204,8 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
     def _sequences(self, X):
         """Unpadded id sequences of ``X``, one int32 array per document."""
         ids, lengths = self._encode(X)
+        if not len(lengths):
+            return []
         return np.split(ids, np.cumsum(lengths)[:-1])
 
     def _tokenize(self, docs):
