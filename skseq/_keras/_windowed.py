@@ -28,7 +28,7 @@ __all__ = ["BaseKerasForecaster"]
 
 STRATEGIES = ("multioutput", "recursive", "seq2seq")
 
-# Windows gathered per prediction batch.
+# Windows gathered per prediction batch (fewer when windows are long).
 _PREDICT_WINDOWS = 1024
 
 
@@ -213,7 +213,8 @@ class BaseKerasForecaster(RegressorMixin, BaseKerasEstimator):
     def _predict_windows(self, X):
         windows = validate_windows(self, X, reset=False)
         predictions = np.empty((len(windows), self.n_outputs_))
-        for rows, batch in windows.iter_batches(_PREDICT_WINDOWS):
+        rows_per_batch = min(_PREDICT_WINDOWS, windows.rows_per_batch())
+        for rows, batch in windows.iter_batches(rows_per_batch):
             predictions[rows] = self._predict_batch(batch)
         return predictions[:, 0] if self._y_ndim == 1 else predictions
 
