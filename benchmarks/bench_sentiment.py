@@ -52,7 +52,7 @@ VARIANTS = {
     "lstm": lambda: rnn(),
     "gru": lambda: rnn(cell="gru"),
     "bilstm": lambda: rnn(bidirectional=True),
-    "conv-lstm": lambda: rnn(filters=32, kernel_size=3),
+    "conv-lstm": lambda: rnn(filters=64, kernel_size=3, dropout=0.3),
     "lstm-reversed": lambda: rnn(reverse=True),
 }
 
@@ -62,7 +62,7 @@ DESCRIPTIONS = {
     "lstm": "SentimentRNNClassifier() (LSTM 32)",
     "gru": "SentimentRNNClassifier(cell='gru')",
     "bilstm": "SentimentRNNClassifier(bidirectional=True)",
-    "conv-lstm": "SentimentRNNClassifier(filters=32, kernel_size=3)",
+    "conv-lstm": "SentimentRNNClassifier(filters=64, kernel_size=3, dropout=0.3)",
     "lstm-reversed": "SentimentRNNClassifier(reverse=True)",
 }
 

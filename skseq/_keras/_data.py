@@ -98,8 +98,8 @@ def _split(n_samples, validation_fraction):
     n_validation = max(1, int(round(validation_fraction * n_samples)))
     if n_validation >= n_samples:
         raise ValueError(
-            f"early_stopping needs at least 2 samples to keep a validation set "
-            f"of validation_fraction={validation_fraction}, got {n_samples}."
+            "early_stopping needs at least 2 samples to keep a validation set of "
+            f"validation_fraction={validation_fraction}, got n_samples = {n_samples}."
         )
     n_train = n_samples - n_validation
     return np.arange(n_train), np.arange(n_train, n_samples)
