@@ -22,6 +22,7 @@ from sklearn.base import BaseEstimator
 
 from .._validation import check_random_seed
 from ._backend import import_keras, seeded
+from ._compiled import attach_compiled_functions, publish_compiled_functions
 from ._data import fit_network
 from ._params import (
     check_bool,
@@ -138,6 +139,7 @@ class BaseKerasEstimator(BaseEstimator):
             continuing = model is not None
             if model is None:
                 model = self._compile(keras, self._build_network(keras, data))
+            attach_compiled_functions(keras, model)
             history = fit_network(
                 keras,
                 model,
@@ -151,6 +153,7 @@ class BaseKerasEstimator(BaseEstimator):
                 verbose=min(self.verbose, 2),
                 class_weight=self._class_weight(),
             )
+        publish_compiled_functions(keras, model)
         self.model_ = model
         self._record_history(history.history, continuing)
         return self
@@ -245,6 +248,9 @@ class BaseKerasEstimator(BaseEstimator):
         """Network outputs for inputs ``x``, computed in padded chunks."""
         keras = import_keras()
         x = np.asarray(x, dtype=keras.config.floatx())
+        compiling = self.model_.predict_function is None
+        if compiling:
+            attach_compiled_functions(keras, self.model_)
         starts = range(0, len(x), _MAX_PREDICT_ROWS)
         progress = None
         if self.verbose and len(starts) > 1:
@@ -259,6 +265,8 @@ class BaseKerasEstimator(BaseEstimator):
             outputs.append(np.asarray(output)[: len(chunk) - padding])
             if progress is not None:
                 progress.update(step + 1)
+        if compiling:
+            publish_compiled_functions(keras, self.model_)
         return np.concatenate(outputs)
 
     # -- pickling --------------------------------------------------------------

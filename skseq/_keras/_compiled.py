@@ -1,0 +1,177 @@
+"""Compiled step functions shared by networks of one architecture (JAX).
+
+A grid search fits a fresh network for every candidate and fold, and on JAX
+each fresh network compiles its own training, validation and prediction
+steps: about a second of XLA compilation against milliseconds of work for a
+small network.  On JAX those steps are pure functions of the network's state
+(weights, optimizer slots, seeds and metrics are passed in and returned), so
+two networks with the same architecture, compile settings and variable shapes
+can run the very same compiled functions.  Each fit still builds its own
+network from its own ``random_state``, so weights, optimizer state and results
+are exactly those of a fit that compiles afresh.
+
+Only JAX is shared: TensorFlow's ``tf.function`` steps capture the variables
+of the network that traced them, and PyTorch compiles nothing by default.
+"""
+
+import collections
+import json
+import threading
+import warnings
+import weakref
+
+__all__ = [
+    "attach_compiled_functions",
+    "clear_compiled_functions",
+    "publish_compiled_functions",
+]
+
+_FUNCTION_NAMES = ("train_function", "test_function", "predict_function")
+
+# Architectures whose compiled functions are kept; each entry holds a small
+# network (the one that traced them) and its XLA executables.
+_MAX_ARCHITECTURES = 16
+
+
+class _CompiledFunctions:
+    """Least-recently-used map of architecture key to compiled functions."""
+
+    def __init__(self, max_architectures):
+        self.max_architectures = max_architectures
+        self._functions = collections.OrderedDict()
+        self._keys = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def key(self, keras, model):
+        """The architecture key of ``model``, or None when it cannot share."""
+        try:
+            return self._keys[model]
+        except (KeyError, TypeError):
+            pass
+        key = _architecture_key(keras, model)
+        try:
+            self._keys[model] = key
+        except TypeError:  # pragma: no cover - a model that cannot be weakly held
+            pass
+        return key
+
+    def attach(self, keras, model):
+        """Give ``model`` the cached functions it has not compiled itself."""
+        key = self.key(keras, model)
+        if key is None:
+            return
+        with self._lock:
+            functions = self._functions.get(key)
+            if functions is not None:
+                self._functions.move_to_end(key)
+        for name, function in (functions or {}).items():
+            if getattr(model, name, None) is None:
+                setattr(model, name, function)
+
+    def publish(self, keras, model):
+        """Keep the functions ``model`` compiled for later networks."""
+        key = self.key(keras, model)
+        if key is None:
+            return
+        with self._lock:
+            functions = self._functions.setdefault(key, {})
+            for name in _FUNCTION_NAMES:
+                function = getattr(model, name, None)
+                if function is not None and name not in functions:
+                    functions[name] = function
+            self._functions.move_to_end(key)
+            while len(self._functions) > self.max_architectures:
+                self._functions.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._functions.clear()
+
+
+def _without_names(config, layer_names):
+    """``config`` with layer names replaced by positions and ``name`` keys dropped.
+
+    Names are generated per construction (``gru_7``); positions are what
+    identify a layer within one architecture.
+    """
+    if isinstance(config, dict):
+        return {
+            key: _without_names(value, layer_names)
+            for key, value in config.items()
+            if key != "name"
+        }
+    if isinstance(config, (list, tuple)):
+        return [_without_names(value, layer_names) for value in config]
+    if isinstance(config, str):
+        return layer_names.get(config, config)
+    return config
+
+
+def _architecture_key(keras, model):
+    with warnings.catch_warnings():
+        return _checked_architecture_key(keras, model)
+
+
+def _checked_architecture_key(keras, model):
+    if keras.backend.backend() != "jax" or keras.distribution.distribution():
+        return None
+    if not model.compiled or model.run_eagerly or not model.jit_compile:
+        return None
+    layer_names = {layer.name: f"<layer {i}>" for i, layer in enumerate(model.layers)}
+    layer_names[model.name] = "<model>"
+    try:
+        # Keras warns when it serialises a lambda (by its source code, which
+        # does not identify a closure): such a network compiles on its own.
+        warnings.simplefilter("ignore")
+        warnings.filterwarnings("error", message=".*lambda", category=UserWarning)
+        description = {
+            "class": f"{type(model).__module__}.{type(model).__qualname__}",
+            "config": model.get_config(),
+            "compile": model.get_compile_config(),
+            "steps_per_execution": model.steps_per_execution,
+            # Paths hold generated names too; order, shapes and dtypes suffice.
+            "variables": [
+                (variable.shape, variable.dtype) for variable in model.variables
+            ],
+        }
+        return json.dumps(
+            _without_names(description, layer_names),
+            sort_keys=True,
+            default=_not_serialisable,
+        )
+    except (TypeError, ValueError, NotImplementedError, UserWarning):
+        # A custom layer, loss or optimizer without a plain config: compile
+        # for this network alone rather than risk sharing a wrong function.
+        return None
+
+
+def _not_serialisable(value):
+    raise TypeError(f"{type(value).__name__} has no plain configuration")
+
+
+_CACHE = _CompiledFunctions(_MAX_ARCHITECTURES)
+
+
+def attach_compiled_functions(keras, model):
+    """Reuse compiled steps of an earlier network of ``model``'s architecture.
+
+    Call before ``fit`` or ``predict``; call `publish_compiled_functions`
+    after, so that later networks can reuse what this one compiled.
+
+    Parameters
+    ----------
+    keras : module
+    model : keras.Model
+        A compiled network whose variables are built.
+    """
+    _CACHE.attach(keras, model)
+
+
+def publish_compiled_functions(keras, model):
+    """Make ``model``'s compiled steps available to later networks like it."""
+    _CACHE.publish(keras, model)
+
+
+def clear_compiled_functions():
+    """Forget every shared compiled function (later fits compile afresh)."""
+    _CACHE.clear()
