@@ -16,6 +16,8 @@
 Run: ``python benchmarks/bench_overhead.py [repeats]``
 """
 
+import contextlib
+import functools
 import os
 import statistics
 import sys
@@ -23,6 +25,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from _common import print_table  # noqa: E402
+from sklearn.model_selection import (  # noqa: E402
+    GridSearchCV,
+    KFold,
+    TimeSeriesSplit,
+)
 
 from skseq._keras import _compiled, import_keras  # noqa: E402
 from skseq.datasets import generate_time_series  # noqa: E402
@@ -144,6 +151,43 @@ def fixed_cost(keras, X, y, repeats):
     }
 
 
+@contextlib.contextmanager
+def compiled_sharing(enabled):
+    """Share compiled steps between fits (skseq's default) or not (before)."""
+    cache = _compiled._CACHE
+    kept = cache.max_architectures
+    cache.max_architectures = kept if enabled else 0
+    _compiled.clear_compiled_functions()
+    try:
+        yield
+    finally:
+        cache.max_architectures = kept
+        _compiled.clear_compiled_functions()
+
+
+def grid_search_cost(X, y):
+    """Seconds per fit of a small grid search, without and with sharing."""
+    grid = {"epochs": [1, 2], "random_state": [0, 1]}
+    rows = []
+    for cv in (KFold(3), TimeSeriesSplit(3)):
+        search = GridSearchCV(
+            GRUForecaster(units=(4,)), grid, cv=cv, scoring="neg_mean_squared_error"
+        )
+        n_fits = 4 * cv.get_n_splits() + 1  # and the refit
+        seconds = {}
+        for label, enabled in (("before", False), ("after", True)):
+            with compiled_sharing(enabled):
+                seconds[label] = timed(functools.partial(search.fit, X, y)) / n_fits
+        rows.append(
+            [
+                f"GridSearchCV, 4 candidates x {type(cv).__name__}(3), per fit",
+                f"{seconds['before']:.3f}",
+                f"{seconds['after']:.3f}",
+            ]
+        )
+    return rows
+
+
 def small_predict(keras, X, y, calls=200):
     X32 = X.astype("float32")
     raw = keras_program(
@@ -197,6 +241,10 @@ def main(repeats):
     print_table(
         ["tiny fit+predict: GRU(4), 64 windows, 1 epoch", "seconds"],
         [[name, f"{value:.3f}"] for name, value in costs.items()],
+    )
+    print_table(
+        ["GRU(4) on 96 windows", "before (s)", "after (s)"],
+        grid_search_cost(X[:96], y[:96]),
     )
     predictions = small_predict(keras, X[:64], y[:64])
     print_table(

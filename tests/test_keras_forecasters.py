@@ -6,6 +6,7 @@ fitted models are shared where a test only reads them.
 """
 
 import random
+import threading
 
 import numpy as np
 import pytest
@@ -126,6 +127,32 @@ def test_random_state_repeats_fits_and_restores_global_state(sine):
     assert_array_equal(first.predict(X_test), second.predict(X_test))
     assert first.history_ == second.history_
     assert not np.allclose(first.predict(X_test), other.predict(X_test))
+
+
+def test_random_state_holds_while_another_thread_draws_random(sine):
+    # A Dask worker's heartbeat samples from the shared `random` module while
+    # a network is built; the fit must not notice.
+    X, y, X_test, _ = sine
+
+    def fit():
+        return GRUForecaster(units=(4,), epochs=1, random_state=3).fit(X, y)
+
+    expected = fit().predict(X_test)
+    stop = threading.Event()
+
+    def draw():
+        while not stop.is_set():
+            random.random()
+
+    thread = threading.Thread(target=draw)
+    thread.start()
+    try:
+        predictions = [fit().predict(X_test) for _ in range(3)]
+    finally:
+        stop.set()
+        thread.join()
+    for prediction in predictions:
+        assert_array_equal(prediction, expected)
 
 
 def test_warm_start_continues_training(sine):

@@ -14,6 +14,7 @@ import json
 import os
 import random
 import sys
+import threading
 import warnings
 
 import numpy as np
@@ -144,8 +145,15 @@ def import_keras():
         return keras
     if importlib.util.find_spec("keras") is None:
         raise ImportError(f"skseq's neural estimators need Keras 3: {_INSTALL_HINT}.")
-    with _environment_variable("KERAS_BACKEND", choose_backend()):
-        keras = importlib.import_module("keras")
+    # Importing Keras and its backend draws from the global NumPy generator;
+    # the caller's random state must not depend on when skseq imports it.
+    numpy_state, python_state = np.random.get_state(), random.getstate()  # noqa: NPY002
+    try:
+        with _environment_variable("KERAS_BACKEND", choose_backend()):
+            keras = importlib.import_module("keras")
+    finally:
+        np.random.set_state(numpy_state)  # noqa: NPY002
+        random.setstate(python_state)
     return keras
 
 
@@ -191,14 +199,58 @@ def _restore_random_state(saved):
         torch.random.set_rng_state(saved["torch"])
 
 
+class _ThreadSeededRandom:
+    """The ``random`` module, except inside `seeded` blocks of this thread.
+
+    Keras draws the seeds of initializers and layers created without one
+    from the ``random`` module, which every thread of the process shares: a
+    Dask worker's heartbeat (``dask.sizeof`` samples at random) landing while
+    a network is built would change its weights.  Keras's seed module gets
+    this stand-in instead, which serves each `seeded` block from the block's
+    own generator and everything else from ``random`` as before.
+    """
+
+    def __init__(self):
+        self._local = threading.local()
+
+    @property
+    def generator(self):
+        return getattr(self._local, "generator", None)
+
+    @generator.setter
+    def generator(self, value):
+        self._local.generator = value
+
+    def __getattr__(self, name):
+        generator = self.generator
+        return getattr(random if generator is None else generator, name)
+
+
+_SEED_RANDOM = _ThreadSeededRandom()
+
+
+def _keras_seed_module():
+    # Where Keras keeps the generator it draws default seeds from; absent
+    # from other Keras releases, where seeds come from the shared module.
+    try:
+        from keras.src.random import seed_generator
+    except ImportError:  # pragma: no cover - layout of another Keras release
+        return None
+    if not hasattr(seed_generator, "python_random"):  # pragma: no cover
+        return None
+    return seed_generator
+
+
 @contextlib.contextmanager
 def seeded(keras, seed):
     """Seed Python, NumPy and Keras for a block, then put their state back.
 
     Weight initialisation, dropout masks and shuffling inside the block are
     reproducible from ``seed``; code outside sees the random state it had
-    before.  (TensorFlow's own op-level seed, which Keras also sets when
-    TensorFlow is installed, has no getter and is not restored.)
+    before.  Keras's default seeds come from a generator of the block's own,
+    so other threads drawing from ``random`` meanwhile change nothing.
+    (TensorFlow's own op-level seed, which Keras also sets when TensorFlow is
+    installed, has no getter and is not restored.)
 
     Parameters
     ----------
@@ -206,10 +258,16 @@ def seeded(keras, seed):
     seed : int
     """
     saved = _save_random_state(keras)
+    seed_module = _keras_seed_module()
+    outer = _SEED_RANDOM.generator
     try:
         keras.utils.set_random_seed(int(seed))
+        if seed_module is not None:
+            seed_module.python_random = _SEED_RANDOM
+            _SEED_RANDOM.generator = random.Random(int(seed))
         yield
     finally:
+        _SEED_RANDOM.generator = outer
         _restore_random_state(saved)
 
 
