@@ -94,6 +94,7 @@ def run_case(name, directory, epochs):
     start = time.perf_counter()
     model.fit(X[:n_train], y[:n_train])
     result["fit (s)"] = round(time.perf_counter() - start, 1)
+    result["peak RSS of fit (MB)"] = round(peak_rss_mb(), 1)
     start = time.perf_counter()
     predictions = model.predict(X[n_train:])
     result["predict (s)"] = round(time.perf_counter() - start, 1)
@@ -134,6 +135,7 @@ def main():
                     name,
                     r["windows"],
                     r["RSS before fit (MB)"],
+                    r["peak RSS of fit (MB)"],
                     r["peak RSS (MB)"],
                     ", ".join(str(s) for s in r["epoch (s)"]),
                     r["fit (s)"],
@@ -155,7 +157,8 @@ def main():
             "case",
             "windows",
             "RSS before fit (MB)",
-            "peak RSS (MB)",
+            "peak RSS, fit (MB)",
+            "peak RSS, fit + predict (MB)",
             "seconds per epoch",
             "fit (s)",
             "predict (s)",
