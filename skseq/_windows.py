@@ -280,6 +280,17 @@ class SequenceWindows:
         windows = self.take(slice(None))
         return windows if dtype is None else windows.astype(dtype, copy=False)
 
+    def __sizeof__(self):
+        # What pickling sends: the series once (or a memory-mapped file's
+        # name) and the positions.  Dask measures objects with sys.getsizeof,
+        # and joblib's dask backend sends arguments above 1 kB to each worker
+        # once instead of inside every task.
+        base = _base_state(self._base)
+        series = base[1].nbytes if base[0] == "array" else len(str(base[1]))
+        positions = _compact(self._positions)
+        positions = 0 if isinstance(positions, range) else positions.nbytes
+        return object.__sizeof__(self) + series + positions
+
     def __reduce__(self):
         # Rebuild from the base and positions: pickling a strided view would
         # copy every window.

@@ -1,4 +1,5 @@
 import pickle
+import sys
 
 import numpy as np
 import pandas as pd
@@ -103,6 +104,8 @@ def test_pickle_carries_series_and_positions_not_windows():
     payload = pickle.dumps(X[100:3000])
     assert len(payload) < series.nbytes + 10_000
     assert len(payload) < np.asarray(X[100:3000]).nbytes / 100
+    # The size Dask (and joblib's dask backend) weighs is what is sent.
+    assert series.nbytes <= sys.getsizeof(X[100:3000]) < series.nbytes + 10_000
     restored = pickle.loads(payload)
     np.testing.assert_array_equal(np.asarray(restored), np.asarray(X[100:3000]))
 
@@ -116,6 +119,7 @@ def test_memmap_series_pickles_by_reference(tmp_path):
     X, _ = make_windows(series, window_length=50, target=1)
     payload = pickle.dumps(X)
     assert len(payload) < 5_000
+    assert sys.getsizeof(X) < 5_000
     np.testing.assert_array_equal(np.asarray(pickle.loads(payload)), np.asarray(X))
 
 
