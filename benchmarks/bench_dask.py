@@ -3,9 +3,10 @@
 ``LookbackWindow -> SequenceScaler -> GRUForecaster`` over 4 candidates and
 3 time-series splits (12 fits), first serially, then through joblib's
 ``dask`` backend on a ``LocalCluster`` of 2 single-threaded worker processes:
-with the series in memory sent inside every task (joblib's default), with
-``X`` and ``y`` scattered to the workers once (``scatter=[X, y]``), and with
-the series memory-mapped from a file.  The workers are restarted before each
+by default (joblib scatters arguments over 1 kB by Dask's ``sizeof``, which
+for windows is the series plus positions, so ``X`` goes to each worker
+once), with ``X`` and ``y`` named in ``scatter=[X, y]``, and with the series
+memory-mapped from a file (the windows pickle as the file name).  The workers are restarted before each
 Dask run, so every run pays for importing JAX and compiling, like the serial
 one.
 
@@ -146,7 +147,7 @@ def main():
         ):
             cluster_s = time.perf_counter() - start
             for label, data, scatter in [
-                ("dask, series in each task", (X, y), False),
+                ("dask, default (windows scattered by size)", (X, y), False),
                 ("dask, scatter=[X, y]", (X, y), True),
                 ("dask, memmap series", (X_mapped, y_mapped), False),
             ]:
