@@ -98,18 +98,19 @@ def run_case(name, directory, epochs):
     start = time.perf_counter()
     predictions = model.predict(X[n_train:])
     result["predict (s)"] = round(time.perf_counter() - start, 1)
-    y_test = np.asarray(y[n_train:])
-    # The naive forecast (last observed value), gathered batch by batch.
+    result["peak RSS (MB)"] = round(peak_rss_mb(), 1)
+    # The naive forecast (last observed value), gathered batch by batch;
+    # copied, since a view would keep each whole batch alive.
     last = np.concatenate(
         [
-            batch.windows[:, -1, GEOMETRY["target"]]
+            batch.windows[:, -1, GEOMETRY["target"]].copy()
             for _, batch in X[n_train:].iter_batches(4096)
         ]
     )
+    y_test = np.asarray(y[n_train:])
     result["test MAE"] = round(float(np.mean(np.abs(predictions - y_test))), 3)
     result["naive MAE"] = round(float(np.mean(np.abs(last - y_test))), 3)
     result["epoch (s)"] = [round(s, 1) for s in epoch_seconds]
-    result["peak RSS (MB)"] = round(peak_rss_mb(), 1)
     return result
 
 
