@@ -6,9 +6,9 @@
 by default (joblib scatters arguments over 1 kB by Dask's ``sizeof``, which
 for windows is the series plus positions, so ``X`` goes to each worker
 once), with ``X`` and ``y`` named in ``scatter=[X, y]``, and with the series
-memory-mapped from a file (the windows pickle as the file name).  The workers are restarted before each
-Dask run, so every run pays for importing JAX and compiling, like the serial
-one.
+memory-mapped from a file (the windows pickle as the file name).  The
+workers are restarted before each Dask run, so every run pays for importing
+JAX and compiling, like the serial one.
 
 Bytes per task are measured on the workers: each task's ``run_spec`` (the
 function and its inline arguments, as received) re-serialised with
