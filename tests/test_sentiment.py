@@ -11,8 +11,9 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
+from skseq._keras._backend import import_keras
 from skseq._keras._sentiment import reverse_tokens, stratified_order
-from skseq.classification import SentimentRNNClassifier
+from skseq.classification import SENTIMENT_TOKEN_PATTERN, SentimentRNNClassifier
 
 TINY = dict(
     units=4,
@@ -109,6 +110,94 @@ def test_token_sequences_with_conv_gru_reverse_bidirectional():
     assert clf.tokenizer_.input_kind_ == "ids"
     assert clf.score(sequences, labels) >= 0.9
     assert clf.model_.count_params() > 0
+
+
+def layer_types(model):
+    return [type(layer).__name__ for layer in model.layers]
+
+
+@pytest.mark.parametrize(
+    ("pooling", "pooling_layer"),
+    [("max", "GlobalMaxPooling1D"), ("mean", "GlobalAveragePooling1D")],
+)
+def test_pooling_over_time_with_dropout(corpus, pooling, pooling_layer):
+    texts, labels = corpus
+    clf = SentimentRNNClassifier(
+        **TINY,
+        bidirectional=True,
+        pooling=pooling,
+        embedding_dropout=0.2,
+        output_dropout=0.3,
+    ).fit(texts, labels)
+    types = layer_types(clf.model_)
+    assert types[1:3] == ["Embedding", "Dropout"]
+    assert types[-3:] == [pooling_layer, "Dropout", "Dense"]
+    recurrent = clf.model_.layers[3]
+    assert recurrent.output.shape[1:] == (clf.tokenizer_.max_length_, 8)
+    assert [clf.model_.layers[i].rate for i in (2, -2)] == [0.2, 0.3]
+    test_texts, test_labels = make_corpus(100, seed=1)
+    assert clf.score(test_texts, test_labels) >= 0.9
+    # Dropout is off in predict: the same documents give the same output.
+    np.testing.assert_array_equal(
+        clf.predict_proba(test_texts), clf.predict_proba(test_texts)
+    )
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(
+        restored.predict_proba(test_texts), clf.predict_proba(test_texts)
+    )
+
+
+def test_without_recurrent_layer_the_convolutions_are_pooled(corpus):
+    texts, labels = corpus
+    clf = SentimentRNNClassifier(
+        **TINY, cell=None, filters=8, kernel_size=3, pool_size=1, pooling="max"
+    ).fit(texts, labels)
+    assert layer_types(clf.model_)[1:] == [
+        "Embedding",
+        "Conv1D",
+        "GlobalMaxPooling1D",
+        "Dense",
+    ]
+    test_texts, test_labels = make_corpus(100, seed=1)
+    assert clf.score(test_texts, test_labels) >= 0.9
+
+
+def test_recommended_configuration_averages_the_weights(corpus):
+    # The configuration of docs/sentiment.rst, with a tiny network.
+    keras = import_keras()
+    template = keras.optimizers.Adam(use_ema=True, ema_momentum=0.9)
+    params = dict(
+        TINY,
+        cell="gru",
+        bidirectional=True,
+        pooling="max",
+        embedding_dropout=0.3,
+        output_dropout=0.5,
+        token_pattern=SENTIMENT_TOKEN_PATTERN,
+        early_stopping=False,
+        learning_rate=0.01,
+    )
+    clf = SentimentRNNClassifier(**params, optimizer=template)
+    clf.fit(*corpus)
+    assert clf.model_.optimizer.use_ema
+    assert not template.built
+    assert clf.n_iter_ == 3
+    assert "val_loss" not in clf.history_
+    test_texts, test_labels = make_corpus(100, seed=1)
+    assert clf.score(test_texts, test_labels) >= 0.9
+    # The moving average, not the last step's weights, is kept.
+    plain = SentimentRNNClassifier(**params).fit(*corpus)
+    assert not np.allclose(
+        clf.predict_proba(test_texts), plain.predict_proba(test_texts)
+    )
+    again = clone(clf).fit(*corpus)
+    np.testing.assert_array_equal(
+        again.predict_proba(test_texts), clf.predict_proba(test_texts)
+    )
+
+
+def test_default_network_reads_the_last_state(fitted):
+    assert layer_types(fitted.model_)[1:] == ["Embedding", "LSTM", "Dense"]
 
 
 def test_grid_search_with_stratified_folds_on_raw_strings(corpus):
@@ -245,7 +334,11 @@ def test_predict_rejects_a_different_kind_of_document(fitted):
 @pytest.mark.parametrize(
     ("params", "match"),
     [
-        ({"cell": "rnn"}, r"argument `cell`, expected one of 'lstm', 'gru'"),
+        ({"cell": "rnn"}, r"argument `cell`, expected None or one of 'lstm', 'gru'"),
+        ({"pooling": "sum"}, r"argument `pooling`, expected None or one of 'max',"),
+        ({"cell": None}, r"cell=None .* with pooling=None"),
+        ({"embedding_dropout": 1.0}, r"argument `embedding_dropout`, expected a"),
+        ({"output_dropout": -0.1}, r"argument `output_dropout`, expected a number"),
         ({"units": 0}, r"argument `units`"),
         ({"dropout": 1.0}, r"argument `dropout`, expected a number in \[0, 1\)"),
         ({"filters": 0}, r"argument `filters`"),

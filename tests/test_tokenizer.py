@@ -8,7 +8,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from skseq.classification import TextTokenizer
+from skseq.classification import SENTIMENT_TOKEN_PATTERN, TextTokenizer
 
 DOCS = ["A great, great film", "a dull film", "Great acting!", "dull dull plot"]
 
@@ -30,6 +30,21 @@ def test_vocabulary_does_not_depend_on_document_order():
     forward = TextTokenizer(max_features=5).fit(DOCS).vocabulary_
     backward = TextTokenizer(max_features=5).fit(DOCS[::-1]).vocabulary_
     assert forward == backward
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("It isn't a ''great'' film!", "it is n't a great film !"),
+        ("I'd say it's 2 hours, why?", "i 'd say it 's 2 hours why ?"),
+        ("Can't. Won't? O'Brien's", "ca n't wo n't ? o brien 's"),
+    ],
+)
+def test_sentiment_token_pattern_keeps_negations_and_marks(text, tokens):
+    tokenizer = TextTokenizer(token_pattern=SENTIMENT_TOKEN_PATTERN)
+    ids = tokenizer.fit_transform([text])[0]
+    vocabulary = {i: token for token, i in tokenizer.vocabulary_.items()}
+    assert " ".join(vocabulary[i] for i in ids) == tokens
 
 
 def test_max_features_counts_reserved_ids():

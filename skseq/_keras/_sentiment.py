@@ -17,7 +17,6 @@ from ._data import TrainingData
 from ._networks import recurrent_stack
 from ._params import (
     check_bool,
-    check_choice,
     check_positive_int,
     check_units,
     invalid_value,
@@ -26,6 +25,7 @@ from ._params import (
 __all__ = ["SentimentRNNClassifier"]
 
 CELLS = ("lstm", "gru")
+POOLINGS = ("max", "mean")
 
 
 class TokenTrainingData(TrainingData):
@@ -125,11 +125,12 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
 
     ``fit`` learns a vocabulary and a sequence length from the training
     documents (a `~skseq.classification.TextTokenizer`, so every CV fold
-    builds its own), then trains ``Embedding -> [Conv1D -> MaxPooling1D] ->
-    LSTM or GRU layers -> Dense``: one sigmoid unit for two classes, a
-    softmax over the classes otherwise (Chollet, *Deep Learning with Python*,
-    chapter 6).  Labels may be of any type (``"pos"``/``"neg"``, ints,
-    bools); ``predict`` returns them in that type.
+    builds its own), then trains ``Embedding -> [Dropout] -> [Conv1D ->
+    MaxPooling1D] -> LSTM or GRU layers -> [pooling over time] -> [Dropout]
+    -> Dense``: one sigmoid unit for two classes, a softmax over the classes
+    otherwise (Chollet, *Deep Learning with Python*, chapter 6).  Labels may
+    be of any type (``"pos"``/``"neg"``, ints, bools); ``predict`` returns
+    them in that type.
 
     Parameters
     ----------
@@ -145,9 +146,15 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
     lowercase : bool, default=True
         Lowercase text before tokenising.
     token_pattern : str, default=r"(?u)\\b\\w\\w+\\b"
-        Regular expression of a token, as in ``CountVectorizer``.
+        Regular expression of a token, as in ``CountVectorizer``;
+        `~skseq.classification.SENTIMENT_TOKEN_PATTERN` also keeps one-letter
+        words, negations (``n't``), ``!`` and ``?``.
     embedding_dim : int, default=64
         Size of the learned token vectors.
+    embedding_dropout : float, default=0.0
+        Fraction of the embedding outputs dropped in training.  Random
+        embeddings of short documents overfit within a few epochs; 0.3 helps
+        on movie-review sentences.
     filters : int or None, default=None
         With an int, a ``Conv1D(filters, kernel_size, activation="relu")``
         followed by ``MaxPooling1D(pool_size)`` reads the embeddings before
@@ -156,8 +163,11 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         Width of the convolution (used when ``filters`` is set).
     pool_size : int, default=2
         Steps merged by the max-pooling after the convolution; 1 skips it.
-    cell : {"lstm", "gru"}, default="lstm"
-        Recurrent layer type.
+    cell : {"lstm", "gru"} or None, default="lstm"
+        Recurrent layer type.  None has no recurrent layer: the embeddings,
+        or the convolution's features, are pooled directly (``pooling`` must
+        be set), as in Kim's (2014) convolutional sentence classifier;
+        ``units``, ``bidirectional`` and the recurrent dropouts are unused.
     units : int or tuple of int, default=32
         Units of each recurrent layer, input side first.
     bidirectional : bool, default=False
@@ -166,6 +176,16 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         Fraction of each recurrent layer's input units dropped in training.
     recurrent_dropout : float, default=0.0
         Fraction of each recurrent layer's state dropped in training.
+    pooling : {"max", "mean"} or None, default=None
+        How the sequence becomes one vector for the output layer.  None
+        keeps the last recurrent layer's final state; "max" and "mean" take
+        the maximum or the average of its outputs over all time steps
+        (padding steps included), so that a cue anywhere in the document
+        reaches the output directly (the max-pooled bidirectional LSTM of
+        Conneau et al., 2017).
+    output_dropout : float, default=0.0
+        Fraction of the final (or pooled) features dropped in training,
+        before the output layer.
     reverse : bool, default=False
         Feed every document's tokens last to first (Chollet's experiment:
         word order matters less for sentiment than for time series).
@@ -177,7 +197,10 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
     batch_size : int, default=32
         Documents per gradient step.
     optimizer : str or keras.optimizers.Optimizer, default="adam"
-        Keras optimizer name, or an instance used as a template.
+        Keras optimizer name, or an instance used as a template: its settings
+        but ``learning_rate`` are kept, e.g. ``Adam(use_ema=True,
+        ema_momentum=0.995)`` ends training with a moving average of the
+        weights, less noisy than the last step's.
     learning_rate : float, default=0.001
         Learning rate of the optimizer.
     early_stopping : bool, default=True
@@ -229,6 +252,23 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
     ``keras.datasets.imdb`` returns, with ids ``>= max_features`` mapped to
     out-of-vocabulary.
 
+    For short documents such as the sentences of the movie-review polarity
+    task, this configuration reaches about 0.79 10-fold accuracy, as a
+    TF-IDF bigram logistic regression does (see the sentiment guide)::
+
+        SentimentRNNClassifier(
+            cell="gru",
+            bidirectional=True,
+            units=64,
+            pooling="max",
+            embedding_dropout=0.3,
+            output_dropout=0.5,
+            token_pattern=SENTIMENT_TOKEN_PATTERN,
+            early_stopping=False,
+            epochs=3,
+            optimizer=keras.optimizers.Adam(use_ema=True, ema_momentum=0.995),
+        )
+
     Examples
     --------
     >>> from skseq.classification import SentimentRNNClassifier
@@ -239,6 +279,16 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
     array(['neg', 'pos'], dtype='<U3')
     >>> clf.predict_proba(["great fun", ""]).shape
     (2, 2)
+
+    Max-pooling a bidirectional GRU's outputs, with dropout:
+
+    >>> clf = SentimentRNNClassifier(
+    ...     cell="gru", bidirectional=True, units=4, pooling="max",
+    ...     embedding_dropout=0.3, output_dropout=0.5, epochs=2, random_state=0,
+    ... )
+    >>> names = [type(layer).__name__ for layer in clf.fit(texts, labels).model_.layers]
+    >>> names[1:]
+    ['Embedding', 'Dropout', 'Bidirectional', 'GlobalMaxPooling1D', 'Dropout', 'Dense']
     """
 
     def __init__(
@@ -249,6 +299,7 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         lowercase=True,
         token_pattern=r"(?u)\b\w\w+\b",
         embedding_dim=64,
+        embedding_dropout=0.0,
         filters=None,
         kernel_size=5,
         pool_size=2,
@@ -257,6 +308,8 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         bidirectional=False,
         dropout=0.0,
         recurrent_dropout=0.0,
+        pooling=None,
+        output_dropout=0.0,
         reverse=False,
         class_weight=None,
         epochs=10,
@@ -289,6 +342,7 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         self.lowercase = lowercase
         self.token_pattern = token_pattern
         self.embedding_dim = embedding_dim
+        self.embedding_dropout = embedding_dropout
         self.filters = filters
         self.kernel_size = kernel_size
         self.pool_size = pool_size
@@ -297,6 +351,8 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
+        self.pooling = pooling
+        self.output_dropout = output_dropout
         self.reverse = reverse
         self.class_weight = class_weight
 
@@ -367,11 +423,26 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
             check_positive_int(self.filters, "filters")
         check_positive_int(self.kernel_size, "kernel_size")
         check_positive_int(self.pool_size, "pool_size")
-        check_choice(self.cell, "cell", CELLS)
+        if self.cell is not None and (
+            not isinstance(self.cell, str) or self.cell not in CELLS
+        ):
+            raise invalid_value("cell", "None or one of 'lstm', 'gru'", self.cell)
         check_units(self.units)
         check_bool(self.bidirectional, "bidirectional")
         _check_dropout(self.dropout, "dropout")
         _check_dropout(self.recurrent_dropout, "recurrent_dropout")
+        _check_dropout(self.embedding_dropout, "embedding_dropout")
+        _check_dropout(self.output_dropout, "output_dropout")
+        if self.pooling is not None and (
+            not isinstance(self.pooling, str) or self.pooling not in POOLINGS
+        ):
+            raise invalid_value("pooling", "None or one of 'max', 'mean'", self.pooling)
+        if self.pooling is None and self.cell is None:
+            raise ValueError(
+                "Received cell=None (no recurrent layer) with pooling=None: "
+                "without a recurrent layer the sequence must be pooled; set "
+                "`pooling` to 'max' or 'mean', or `cell` to 'lstm' or 'gru'."
+            )
         check_bool(self.reverse, "reverse")
 
     def _training_data(self, X, y):
@@ -402,22 +473,34 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         x = keras.layers.Embedding(
             self.tokenizer_.vocabulary_size_, self.embedding_dim
         )(inputs)
+        if self.embedding_dropout:
+            x = keras.layers.Dropout(float(self.embedding_dropout))(x)
         if self.filters is not None:
             x = keras.layers.Conv1D(
                 self.filters, self.kernel_size, activation="relu", padding="same"
             )(x)
             if self.pool_size > 1:
                 x = keras.layers.MaxPooling1D(self.pool_size, padding="same")(x)
-        make_layer = _recurrent_layer_factory(
-            keras,
-            cell=self.cell,
-            dropout=float(self.dropout),
-            recurrent_dropout=float(self.recurrent_dropout),
-            bidirectional=bool(self.bidirectional),
-        )
-        x = recurrent_stack(
-            x, make_layer, check_units(self.units), return_sequences=False
-        )
+        if self.cell is not None:
+            make_layer = _recurrent_layer_factory(
+                keras,
+                cell=self.cell,
+                dropout=float(self.dropout),
+                recurrent_dropout=float(self.recurrent_dropout),
+                bidirectional=bool(self.bidirectional),
+            )
+            x = recurrent_stack(
+                x,
+                make_layer,
+                check_units(self.units),
+                return_sequences=self.pooling is not None,
+            )
+        if self.pooling == "max":
+            x = keras.layers.GlobalMaxPooling1D()(x)
+        elif self.pooling == "mean":
+            x = keras.layers.GlobalAveragePooling1D()(x)
+        if self.output_dropout:
+            x = keras.layers.Dropout(float(self.output_dropout))(x)
         n_classes = len(self.classes_)
         if n_classes == 2:
             outputs = keras.layers.Dense(1, activation="sigmoid")(x)

@@ -5,6 +5,6 @@ imports it on its first ``fit`` (or unpickling).
 """
 
 from .._keras._sentiment import SentimentRNNClassifier
-from ._tokenizer import TextTokenizer
+from ._tokenizer import SENTIMENT_TOKEN_PATTERN, TextTokenizer
 
-__all__ = ["SentimentRNNClassifier", "TextTokenizer"]
+__all__ = ["SENTIMENT_TOKEN_PATTERN", "SentimentRNNClassifier", "TextTokenizer"]

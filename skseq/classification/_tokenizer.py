@@ -9,13 +9,19 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["OOV_ID", "PAD_ID", "TextTokenizer"]
+__all__ = ["OOV_ID", "PAD_ID", "SENTIMENT_TOKEN_PATTERN", "TextTokenizer"]
 
 #: Id of the padding token, at the start of every short sequence.
 PAD_ID = 0
 #: Id of every token outside the vocabulary.
 OOV_ID = 1
 _N_RESERVED = 2
+
+#: A ``token_pattern`` for the sentiment of short English texts: words of any
+#: length (``"a"`` and ``"i"`` too), the clitics ``n't``, ``'s``, ``'re``,
+#: ``'ve``, ``'d``, ``'ll`` and ``'m`` as tokens of their own (``"isn't"`` is
+#: ``"is"``, ``"n't"``, as in Kim's 2014 preprocessing), and ``!`` and ``?``.
+SENTIMENT_TOKEN_PATTERN = r"(?u)\w+(?=n't\b)|n't\b|'(?:s|re|ve|d|ll|m)\b|\w+|[!?]"
 
 
 class TextTokenizer(TransformerMixin, BaseEstimator):
@@ -51,6 +57,8 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         Regular expression a token must match, as in scikit-learn's
         ``CountVectorizer`` (the default keeps words of two or more
         characters).  With one capturing group, the group is the token.
+        `~skseq.classification.SENTIMENT_TOKEN_PATTERN` also keeps one-letter
+        words, negations (``n't``) and ``!`` and ``?``.
 
     Attributes
     ----------
