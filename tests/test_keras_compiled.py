@@ -1,5 +1,6 @@
 """Networks of one architecture share compiled steps, with fresh-fit results."""
 
+import functools
 import pickle
 
 import numpy as np
@@ -123,8 +124,20 @@ def test_cache_keeps_the_most_recently_used_architectures(windows):
         cache.publish(keras, model.model_)
         models.append(model.model_)
     kept = set(cache._functions)
-    assert kept == {cache.key(keras, models[1]), cache.key(keras, models[2])}
-    assert cache.key(keras, models[0]) not in kept
+    key = functools.partial(_compiled._architecture_key, keras)
+    assert kept == {key(models[1]), key(models[2])}
+    assert key(models[0]) not in kept
+
+
+def test_recompiled_network_gets_steps_of_its_new_settings(windows):
+    X, y = windows
+    model = GRUForecaster(units=(4,), epochs=1, random_state=0, warm_start=True)
+    model.fit(X, y)
+    mse_step = model.model_.train_function
+    # Recompiling with another loss must not bring back the MSE step.
+    model.model_.compile(optimizer="adam", loss="mae", jit_compile=True)
+    _compiled.attach_compiled_functions(keras, model.model_)
+    assert model.model_.train_function is not mse_step
 
 
 def test_network_without_plain_config_is_not_shared(windows):

@@ -18,7 +18,6 @@ import collections
 import json
 import threading
 import warnings
-import weakref
 
 __all__ = [
     "attach_compiled_functions",
@@ -39,25 +38,11 @@ class _CompiledFunctions:
     def __init__(self, max_architectures):
         self.max_architectures = max_architectures
         self._functions = collections.OrderedDict()
-        self._keys = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
-
-    def key(self, keras, model):
-        """The architecture key of ``model``, or None when it cannot share."""
-        try:
-            return self._keys[model]
-        except (KeyError, TypeError):
-            pass
-        key = _architecture_key(keras, model)
-        try:
-            self._keys[model] = key
-        except TypeError:  # pragma: no cover - a model that cannot be weakly held
-            pass
-        return key
 
     def attach(self, keras, model):
         """Give ``model`` the cached functions it has not compiled itself."""
-        key = self.key(keras, model)
+        key = _architecture_key(keras, model)
         if key is None:
             return
         with self._lock:
@@ -70,7 +55,7 @@ class _CompiledFunctions:
 
     def publish(self, keras, model):
         """Keep the functions ``model`` compiled for later networks."""
-        key = self.key(keras, model)
+        key = _architecture_key(keras, model)
         if key is None:
             return
         with self._lock:
