@@ -1,6 +1,8 @@
 """Small helpers shared by the benchmark scripts."""
 
+import json
 import resource
+import subprocess
 import sys
 
 
@@ -21,3 +23,18 @@ def print_table(headers, rows):
     ]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     print("\n".join(lines), flush=True)
+
+
+def run_in_fresh_process(script, *args):
+    """Run ``script`` with ``args`` in a new Python process; return its result.
+
+    A fresh process has a peak RSS of its own.  The script must print its
+    result as JSON on its last line of output.
+    """
+    out = subprocess.run(
+        [sys.executable, script, *map(str, args)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])

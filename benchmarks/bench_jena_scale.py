@@ -17,7 +17,6 @@ Run: ``python benchmarks/bench_jena_scale.py [epochs]``
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +24,11 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import peak_rss_mb, print_table  # noqa: E402
+from _common import (  # noqa: E402
+    peak_rss_mb,
+    print_table,
+    run_in_fresh_process,
+)
 
 N_STEPS, N_FEATURES = 420_551, 14
 GEOMETRY = {"window_length": 240, "sampling_rate": 6, "delay": 144, "target": 1}
@@ -124,13 +127,7 @@ def main():
     with tempfile.TemporaryDirectory() as directory:
         load_series("array", directory)  # written once, read by every case
         for name in CASES:
-            out = subprocess.run(
-                [sys.executable, __file__, "--case", name, directory, str(epochs)],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            r = json.loads(out.strip().splitlines()[-1])
+            r = run_in_fresh_process(__file__, "--case", name, directory, epochs)
             rows.append(
                 [
                     name,

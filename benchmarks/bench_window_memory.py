@@ -11,7 +11,6 @@ Run: ``python benchmarks/bench_window_memory.py``
 import json
 import os
 import pickle
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,7 +18,11 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import peak_rss_mb, print_table  # noqa: E402
+from _common import (  # noqa: E402
+    peak_rss_mb,
+    print_table,
+    run_in_fresh_process,
+)
 
 N_STEPS, N_FEATURES = 420_551, 14
 GEOMETRY = {"window_length": 240, "sampling_rate": 6, "delay": 144, "target": 1}
@@ -73,13 +76,7 @@ def main():
     with tempfile.TemporaryDirectory() as directory:
         for kind in ("array", "memmap"):
             for stage in ("build", "split", "pickle", "stream"):
-                out = subprocess.run(
-                    [sys.executable, __file__, "--stage", stage, kind, directory],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout
-                r = json.loads(out.strip().splitlines()[-1])
+                r = run_in_fresh_process(__file__, "--stage", stage, kind, directory)
                 rows.append(
                     [
                         kind,
