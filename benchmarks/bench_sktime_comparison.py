@@ -61,7 +61,7 @@ def neural_forecasters():
         from skseq.forecasting import ConvGRUForecaster, GRUForecaster
     except ImportError:
         try:
-            from skseq._keras import ConvGRUForecaster, GRUForecaster
+            from skseq.forecasting import ConvGRUForecaster, GRUForecaster
         except ImportError as error:
             return None, f"skseq's recurrent forecasters are not importable ({error})"
     return (GRUForecaster, ConvGRUForecaster), None

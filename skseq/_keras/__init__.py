@@ -1,16 +1,11 @@
-"""Keras 3 estimators; the only place in skseq that imports Keras.
+"""The only place in skseq that imports Keras: base estimator, training, networks.
 
 Importing this package does not import Keras: the backend is chosen and
 Keras imported on the first ``fit`` (or unpickling) of a neural estimator.
+The estimators themselves live in `skseq.forecasting` and
+`skseq.classification`.
 """
 
 from ._backend import KerasBackendWarning, import_keras
-from ._forecasters import ConvGRUForecaster, GRUForecaster, RNNForecaster
 
-__all__ = [
-    "ConvGRUForecaster",
-    "GRUForecaster",
-    "KerasBackendWarning",
-    "RNNForecaster",
-    "import_keras",
-]
+__all__ = ["KerasBackendWarning", "import_keras"]

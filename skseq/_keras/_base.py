@@ -23,7 +23,6 @@ from sklearn.base import BaseEstimator
 from .._validation import check_random_seed
 from ._backend import import_keras, seeded
 from ._compiled import attach_compiled_functions, publish_compiled_functions
-from ._data import fit_network
 from ._params import (
     check_bool,
     check_fraction,
@@ -32,6 +31,7 @@ from ._params import (
     invalid_value,
 )
 from ._saving import SavedModel
+from ._training import fit_network
 
 __all__ = ["BaseKerasEstimator"]
 

@@ -4,7 +4,7 @@ Importing this package does not import Keras: `SentimentRNNClassifier`
 imports it on its first ``fit`` (or unpickling).
 """
 
-from .._keras._sentiment import SentimentRNNClassifier
+from ._sentiment import SentimentRNNClassifier
 from ._tokenizer import SENTIMENT_TOKEN_PATTERN, TextTokenizer
 
 __all__ = ["SENTIMENT_TOKEN_PATTERN", "SentimentRNNClassifier", "TextTokenizer"]

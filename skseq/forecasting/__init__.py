@@ -1,8 +1,8 @@
 """Forecasters: baselines and (with keras installed) recurrent networks."""
 
-from .._keras import ConvGRUForecaster, GRUForecaster, RNNForecaster
 from ._linear import LinearWindowRegressor
 from ._naive import NaiveForecaster
+from ._recurrent import ConvGRUForecaster, GRUForecaster, RNNForecaster
 
 __all__ = [
     "ConvGRUForecaster",

@@ -7,7 +7,7 @@ import numpy as np
 import scipy.linalg
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from ._base import fit_windows_and_targets, predict_in_batches
+from .._window_regressor import fit_windows_and_targets, predict_in_batches
 
 __all__ = ["LinearWindowRegressor"]
 

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from ._base import fit_windows_and_targets, predict_in_batches
+from .._window_regressor import fit_windows_and_targets, predict_in_batches
 
 __all__ = ["NaiveForecaster"]
 

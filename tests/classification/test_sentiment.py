@@ -12,8 +12,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from skseq._keras._backend import import_keras
-from skseq._keras._sentiment import reverse_tokens, stratified_order
 from skseq.classification import SENTIMENT_TOKEN_PATTERN, SentimentRNNClassifier
+from skseq.classification._sentiment import reverse_tokens, stratified_order
 
 TINY = dict(
     units=4,

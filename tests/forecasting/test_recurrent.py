@@ -15,10 +15,10 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import mean_squared_error, r2_score
 
-import skseq._keras._data as keras_data
+import skseq._keras._training as keras_data
 from skseq import SequenceWindows, make_windows
-from skseq._keras import ConvGRUForecaster, GRUForecaster, RNNForecaster
-from skseq._keras._windowed import seq2seq_positions
+from skseq._keras._forecaster import seq2seq_positions
+from skseq.forecasting import ConvGRUForecaster, GRUForecaster, RNNForecaster
 from skseq.preprocessing import SequenceScaler
 
 WINDOW = 12

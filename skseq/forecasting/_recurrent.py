@@ -6,21 +6,21 @@ mapping through window chains and pickling come from `BaseKerasForecaster`.
 
 import numbers
 
-from ._networks import (
+from .._keras._forecaster import BaseKerasForecaster
+from .._keras._networks import (
     conv_front_end,
     conv_output_steps,
     gru_layer_factory,
     recurrent_stack,
     simple_rnn_layer_factory,
 )
-from ._params import (
+from .._keras._params import (
     check_bool,
     check_choice,
     check_positive_int,
     check_units,
     invalid_value,
 )
-from ._windowed import BaseKerasForecaster
 
 __all__ = ["ConvGRUForecaster", "GRUForecaster", "RNNForecaster"]
 

@@ -13,7 +13,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 
 from skseq import make_windows
-from skseq._keras import ConvGRUForecaster, GRUForecaster, RNNForecaster
+from skseq.forecasting import ConvGRUForecaster, GRUForecaster, RNNForecaster
 from skseq.preprocessing import SequenceScaler
 
 

@@ -12,15 +12,15 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._base import BaseKerasEstimator
-from ._data import TrainingData
-from ._networks import recurrent_stack
-from ._params import (
+from .._keras._base import BaseKerasEstimator
+from .._keras._networks import recurrent_stack
+from .._keras._params import (
     check_bool,
     check_positive_int,
     check_units,
     invalid_value,
 )
+from .._keras._training import TrainingData
 
 __all__ = ["SentimentRNNClassifier"]
 
@@ -447,7 +447,7 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
 
     def _training_data(self, X, y):
         # Imported here: skseq.classification imports this module.
-        from ..classification._tokenizer import TextTokenizer
+        from ._tokenizer import TextTokenizer
 
         continuing = self.warm_start and hasattr(self, "tokenizer_")
         if not continuing:

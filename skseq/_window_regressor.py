@@ -7,7 +7,7 @@ through its inverse, so users always see original units.
 
 import numpy as np
 
-from .._validation import horizon_of, validate_targets, validate_windows
+from ._validation import horizon_of, validate_targets, validate_windows
 
 __all__ = ["fit_windows_and_targets", "predict_in_batches"]
 

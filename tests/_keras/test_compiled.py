@@ -8,8 +8,9 @@ import pytest
 from numpy.testing import assert_array_equal
 
 from skseq import make_windows
-from skseq._keras import GRUForecaster, RNNForecaster, _compiled, import_keras
+from skseq._keras import _compiled, import_keras
 from skseq.classification import SentimentRNNClassifier
+from skseq.forecasting import GRUForecaster, RNNForecaster
 
 keras = import_keras()
 pytestmark = pytest.mark.skipif(

@@ -227,7 +227,7 @@ def _gru_forecaster():
     try:
         from skseq.forecasting import GRUForecaster
     except ImportError:
-        from skseq._keras import GRUForecaster
+        from skseq.forecasting import GRUForecaster
     return GRUForecaster
 
 

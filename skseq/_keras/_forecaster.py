@@ -21,8 +21,8 @@ from sklearn.base import RegressorMixin
 from .._validation import horizon_of, validate_targets, validate_windows
 from .._windows import WindowBatch
 from ._base import BaseKerasEstimator
-from ._data import TrainingData
 from ._params import check_choice
+from ._training import TrainingData
 
 __all__ = ["BaseKerasForecaster"]
 
