@@ -4,6 +4,7 @@ Importing skseq never imports Keras: the neural estimators import it on their
 first ``fit`` (or when unpickled).
 """
 
+from ._config import clear_keras_caches, config_context, get_config, set_config
 from ._geometry import WindowGeometry
 from ._keras import KerasBackendWarning
 from ._windows import (
@@ -36,5 +37,9 @@ __all__ = [
     "TextTokenizer",
     "WindowGeometry",
     "WindowOperation",
+    "clear_keras_caches",
+    "config_context",
+    "get_config",
     "make_windows",
+    "set_config",
 ]

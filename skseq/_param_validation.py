@@ -18,8 +18,8 @@ import numbers
 
 import numpy as np
 from sklearn.base import _fit_context
-from sklearn.utils._param_validation import Interval as _SklearnInterval
 from sklearn.utils._param_validation import (
+    HasMethods,
     InvalidParameterError,
     Options,
     StrOptions,
@@ -28,8 +28,10 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
     validate_params,
 )
+from sklearn.utils._param_validation import Interval as _SklearnInterval
 
 __all__ = [
+    "HasMethods",
     "Interval",
     "InvalidParameterError",
     "LayerSizes",

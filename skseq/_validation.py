@@ -26,6 +26,7 @@ def validate_windows(estimator, X, *, reset):
     """
     if not reset:
         check_is_fitted(estimator)
+    _refuse_a_series(estimator, X)
     windows = as_windows(X)
     # skip_check_array: windows are checked by as_windows; this only records
     # or checks n_features_in_ (and feature names of a 2-D DataFrame).
@@ -40,6 +41,19 @@ def validate_windows(estimator, X, *, reset):
             f"was fitted with {estimator.n_channels_}."
         )
     return windows
+
+
+def _refuse_a_series(estimator, X):
+    """Explain that a 1-D series must be cut into windows first."""
+    if hasattr(X, "shape") or isinstance(X, (list, tuple)):
+        if np.ndim(X) == 1 and len(X) > 0:
+            raise ValueError(
+                f"{type(estimator).__name__} takes windows of shape (n_windows, "
+                "window_length) or (n_windows, window_length, n_features), but X "
+                f"is 1-D (a series of {len(X)} values?). Cut a series into windows "
+                "and the targets that follow them first: X, y = "
+                "skseq.make_windows(series, window_length=..., horizon=...)."
+            )
 
 
 def validate_targets(y, windows, *, name="y", who="This estimator"):
@@ -86,16 +100,12 @@ def horizon_of(y, windows):
 
 
 def check_random_seed(random_state):
-    """An int seed from ``random_state`` (None draws one, RandomState is used)."""
+    """An int seed from a validated ``random_state`` (None draws one)."""
     if random_state is None:
         return int(np.random.default_rng().integers(2**31 - 1))
     if isinstance(random_state, numbers.Integral) and not isinstance(
         random_state, bool
     ):
         return int(random_state)
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(2**31 - 1))
-    raise ValueError(
-        "`random_state` must be None, an int or a numpy RandomState, got "
-        f"{random_state!r}."
-    )
+    # A RandomState instance (the parameter constraints allow nothing else).
+    return int(random_state.randint(2**31 - 1))

@@ -1,46 +1,112 @@
-"""Fit/predict bookkeeping shared by the window regressors.
+"""What every window regressor shares: target layout, batches, original units.
 
 A window regressor learns in the space of the transformed windows: targets go
 forward through the windows' chain before learning, and predictions come back
-through its inverse, so users always see original units.
+through its inverse, so users always see original units.  `BaseWindowRegressor`
+records in ``fit`` where the targets sit (their feature columns and delay) and
+refuses, in ``predict``, windows whose targets sit elsewhere: a model of
+column 1 would otherwise forecast column 0 in column 1's units.
 """
 
 import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
 
 from ._validation import horizon_of, validate_targets, validate_windows
 
-__all__ = ["fit_windows_and_targets", "predict_in_batches"]
+__all__ = ["BaseWindowRegressor"]
 
 
-def fit_windows_and_targets(estimator, X, y):
-    """Validate ``X, y`` in ``fit`` and record the target layout.
+class BaseWindowRegressor(RegressorMixin, BaseEstimator):
+    """Base class of the regressors from windows to the targets that follow.
 
-    Sets ``n_features_in_``, ``n_channels_``, ``window_length_``,
-    ``horizon_`` and ``n_outputs_`` on ``estimator``.
-
-    Returns
-    -------
-    windows : SequenceWindows
-    y : ndarray of float64, 1-D or 2-D as given
+    Subclasses call `_validate_fit_data` in ``fit`` and `_predict_windows`
+    in ``predict``.  Not for direct use.
     """
-    windows = validate_windows(estimator, X, reset=True)
-    y = validate_targets(y, windows, who=type(estimator).__name__)
-    estimator.horizon_ = horizon_of(y, windows)
-    estimator.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
-    estimator._y_is_1d = y.ndim == 1
-    windows.check_horizon(estimator.horizon_)
-    return windows, y
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _validate_fit_data(self, X, y, *, horizon_of_windows=True):
+        """Check ``X, y`` in ``fit`` and record the windows' and targets' layout.
+
+        Sets ``n_features_in_``, ``n_channels_``, ``window_length_``,
+        ``horizon_``, ``n_outputs_``, ``target_columns_`` and ``delay_``.
+        ``horizon_of_windows=False`` leaves the check that the windows' chain
+        can map targets of ``horizon_`` steps to the caller.
+
+        Returns
+        -------
+        windows : SequenceWindows
+        y : ndarray of float64 of shape (n_windows, n_outputs)
+        """
+        windows = validate_windows(self, X, reset=True)
+        y = validate_targets(y, windows)
+        self.horizon_ = horizon_of(y, windows)
+        self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
+        self._y_ndim = y.ndim
+        geometry = windows.geometry
+        self.target_columns_ = geometry.target_columns
+        self.delay_ = geometry.delay
+        if horizon_of_windows:
+            windows.check_horizon(self.horizon_)
+        return windows, y.reshape(len(y), -1)
+
+    def _check_target_layout(self, windows):
+        geometry = windows.geometry
+        fitted = (self.target_columns_, self.delay_)
+        if (geometry.target_columns, geometry.delay) == fitted:
+            return
+        raise ValueError(
+            f"X's targets are column(s) {_columns(geometry.target_columns)} at "
+            f"delay={geometry.delay}, but {type(self).__name__} was fitted on "
+            f"windows whose targets are column(s) {_columns(self.target_columns_)} "
+            f"at delay={self.delay_}: its forecasts would be in another "
+            "variable's units or at another time. Build the windows as for fit, "
+            "e.g. make_windows(..., target=..., delay=...) or "
+            "SequenceWindows.from_array(X, target_columns=..., delay=...)."
+        )
+
+    def _predict_windows(self, X, predict_batch, rows_per_batch=None):
+        """Predict ``X`` batch by batch, in original units.
+
+        Parameters
+        ----------
+        X : SequenceWindows or array-like
+        predict_batch : callable
+            ``predict_batch(batch)`` returns forecasts of a `WindowBatch` in
+            original units, of shape ``(n_windows, n_outputs_)``.
+        rows_per_batch : int or None
+            Windows per batch (None: sized by bytes).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_windows,) or (n_windows, n_outputs_)
+        """
+        windows = validate_windows(self, X, reset=False)
+        self._check_target_layout(windows)
+        predictions = np.empty((len(windows), self.n_outputs_))
+        size = windows.rows_per_batch()
+        if rows_per_batch is not None:
+            size = min(size, rows_per_batch)
+        # Overflow shows up as non-finite forecasts, which get a clear error
+        # below instead of NumPy's warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for rows, batch in windows.iter_batches(size):
+                predictions[rows] = predict_batch(batch)
+        if not np.isfinite(predictions).all():
+            bad = np.flatnonzero(~np.isfinite(predictions).all(axis=1))
+            raise ValueError(
+                f"{type(self).__name__} produced NaN or infinite forecasts for "
+                f"{len(bad)} of {len(predictions)} windows (first: window "
+                f"{bad[0]}). The windows or the fitted model hold values too large "
+                "for float arithmetic; scale the series (e.g. SequenceScaler in "
+                "front) or check it for huge values."
+            )
+        return predictions[:, 0] if self._y_ndim == 1 else predictions
 
 
-def predict_in_batches(estimator, X, predict_transformed):
-    """Predict ``X`` batch by batch and map predictions to original units.
-
-    ``predict_transformed(windows, geometry)`` returns predictions of shape
-    ``(n_windows, n_outputs)`` in the transformed space.
-    """
-    windows = validate_windows(estimator, X, reset=False)
-    predictions = np.empty((len(windows), estimator.n_outputs_))
-    for rows, batch in windows.iter_batches(windows.rows_per_batch()):
-        transformed = predict_transformed(batch.windows, windows.geometry)
-        predictions[rows] = batch.inverse_targets(transformed)
-    return predictions[:, 0] if estimator._y_is_1d else predictions
+def _columns(columns):
+    return "unknown" if columns is None else ", ".join(map(str, columns))

@@ -205,9 +205,10 @@ class _ThreadSeededRandom:
     Keras draws the seeds of initializers and layers created without one
     from the ``random`` module, which every thread of the process shares: a
     Dask worker's heartbeat (``dask.sizeof`` samples at random) landing while
-    a network is built would change its weights.  Keras's seed module gets
-    this stand-in instead, which serves each `seeded` block from the block's
-    own generator and everything else from ``random`` as before.
+    a network is built would change its weights.  During a `seeded` block
+    Keras's seed module gets this stand-in instead, which serves the block's
+    thread from the block's own generator and every other thread from
+    ``random`` as before.
     """
 
     def __init__(self):
@@ -241,14 +242,23 @@ def _keras_seed_module():
     return seed_generator
 
 
+# Keras seeds and shuffles with process-wide generators (NumPy's legacy
+# global state, Python's `random`), so two fits running at once in threads
+# would draw from each other's streams.  Seeded blocks take turns instead:
+# fits in threads give exactly the results of the same fits run one by one.
+_SEEDED_BLOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def seeded(keras, seed):
     """Seed Python, NumPy and Keras for a block, then put their state back.
 
     Weight initialisation, dropout masks and shuffling inside the block are
     reproducible from ``seed``; code outside sees the random state it had
-    before.  Keras's default seeds come from a generator of the block's own,
-    so other threads drawing from ``random`` meanwhile change nothing.
+    before.  Blocks in different threads run one at a time.  For the block
+    only, Keras's seed module draws its default seeds from a generator of
+    the block's own (`_ThreadSeededRandom`), so other threads drawing from
+    ``random`` meanwhile change nothing; the module is put back afterwards.
     (TensorFlow's own op-level seed, which Keras also sets when TensorFlow is
     installed, has no getter and is not restored.)
 
@@ -257,18 +267,22 @@ def seeded(keras, seed):
     keras : module
     seed : int
     """
-    saved = _save_random_state(keras)
-    seed_module = _keras_seed_module()
-    outer = _SEED_RANDOM.generator
-    try:
-        keras.utils.set_random_seed(int(seed))
-        if seed_module is not None:
-            seed_module.python_random = _SEED_RANDOM
-            _SEED_RANDOM.generator = random.Random(int(seed))
-        yield
-    finally:
-        _SEED_RANDOM.generator = outer
-        _restore_random_state(saved)
+    with _SEEDED_BLOCK:
+        saved = _save_random_state(keras)
+        seed_module = _keras_seed_module()
+        outer_generator = _SEED_RANDOM.generator
+        outer_random = seed_module.python_random if seed_module is not None else None
+        try:
+            keras.utils.set_random_seed(int(seed))
+            if seed_module is not None:
+                seed_module.python_random = _SEED_RANDOM
+                _SEED_RANDOM.generator = random.Random(int(seed))
+            yield
+        finally:
+            _SEED_RANDOM.generator = outer_generator
+            if seed_module is not None:
+                seed_module.python_random = outer_random
+            _restore_random_state(saved)
 
 
 @contextlib.contextmanager

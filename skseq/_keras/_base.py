@@ -11,25 +11,21 @@ A subclass provides only what is specific to it:
   return a `~skseq._keras._data.TrainingData` of network inputs and encoded
   targets;
 * ``_build_network(keras, data)``: an uncompiled ``keras.Model`` for it;
-* optionally ``_check_network_params()``.
+* ``_parameter_constraints``: this class's, plus the subclass's own;
+* optionally ``_check_params()`` for rules that tie several parameters.
 """
 
 import copy
 import numbers
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from .._param_validation import HasMethods, Interval, invalid_parameter
 from .._validation import check_random_seed
 from ._backend import import_keras, seeded
 from ._compiled import attach_compiled_functions, publish_compiled_functions
-from ._params import (
-    check_bool,
-    check_fraction,
-    check_positive_float,
-    check_positive_int,
-    invalid_value,
-)
 from ._saving import SavedModel
 from ._training import fit_network
 
@@ -54,34 +50,23 @@ class BaseKerasEstimator(BaseEstimator):
     subclasses, which document the parameters.
     """
 
-    def __init__(
-        self,
-        *,
-        epochs=20,
-        batch_size=32,
-        optimizer="adam",
-        learning_rate=0.001,
-        loss="mse",
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=5,
-        callbacks=None,
-        warm_start=False,
-        random_state=None,
-        verbose=0,
-    ):
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.loss = loss
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.callbacks = callbacks
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.verbose = verbose
+    # Parameters of the training contract; each subclass adds its network's
+    # (``{**BaseKerasEstimator._parameter_constraints, ...}``) and lists them
+    # all in its own ``__init__``.
+    _parameter_constraints = {
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "optimizer": [str, HasMethods(["apply_gradients", "get_config"])],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "loss": [str, callable],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "callbacks": [None, list, tuple],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -96,8 +81,8 @@ class BaseKerasEstimator(BaseEstimator):
     def _build_network(self, keras, data):
         raise NotImplementedError
 
-    def _check_network_params(self):
-        """Raise ValueError for invalid network hyper-parameters."""
+    def _check_params(self):
+        """Raise for parameters that are valid alone but not together."""
 
     def _loss(self):
         """The Keras loss to compile with; a classifier derives it from ``y``."""
@@ -108,29 +93,13 @@ class BaseKerasEstimator(BaseEstimator):
         return None
 
     # -- fitting -------------------------------------------------------------
-    def _check_training_params(self):
-        check_positive_int(self.epochs, "epochs")
-        check_positive_int(self.batch_size, "batch_size")
-        check_positive_float(self.learning_rate, "learning_rate")
-        check_bool(self.early_stopping, "early_stopping")
-        check_bool(self.warm_start, "warm_start")
-        check_fraction(self.validation_fraction, "validation_fraction")
-        check_positive_int(self.n_iter_no_change, "n_iter_no_change")
-        if (
-            isinstance(self.verbose, bool)
-            or not isinstance(self.verbose, numbers.Integral)
-            or self.verbose < 0
-        ):
-            raise invalid_value("verbose", "a non-negative integer", self.verbose)
-        if self.callbacks is not None and not isinstance(self.callbacks, (list, tuple)):
-            raise invalid_value(
-                "callbacks", "None or a list of Keras callbacks", self.callbacks
-            )
-
     def _fit(self, X, y):
-        """Validate, build (or reuse) the network, train it; return self."""
-        self._check_training_params()
-        self._check_network_params()
+        """Build (or reuse) the network and train it; return self.
+
+        The parameters' constraints are checked by ``fit_context`` on the
+        subclass's ``fit``.
+        """
+        self._check_params()
         keras = import_keras()
         data = self._training_data(X, y)
         seed = check_random_seed(self.random_state)
@@ -154,6 +123,7 @@ class BaseKerasEstimator(BaseEstimator):
                 class_weight=self._class_weight(),
             )
         publish_compiled_functions(keras, model)
+        _check_finite_loss(self, history.history)
         self.model_ = model
         self._record_history(history.history, continuing)
         return self
@@ -180,8 +150,8 @@ class BaseKerasEstimator(BaseEstimator):
             config["learning_rate"] = self.learning_rate
             return type(optimizer).from_config(config)
         if not isinstance(optimizer, str):
-            raise invalid_value(
-                "optimizer", "a Keras optimizer name or instance", optimizer
+            raise invalid_parameter(
+                self, "optimizer", "a Keras optimizer name or instance", optimizer
             )
         try:
             return keras.optimizers.get(
@@ -191,7 +161,8 @@ class BaseKerasEstimator(BaseEstimator):
                 }
             )
         except ValueError:
-            raise invalid_value(
+            raise invalid_parameter(
+                self,
                 "optimizer",
                 "a Keras optimizer name such as 'adam' or 'rmsprop'",
                 optimizer,
@@ -203,7 +174,8 @@ class BaseKerasEstimator(BaseEstimator):
             try:
                 keras.losses.get(loss)
             except ValueError:
-                raise invalid_value(
+                raise invalid_parameter(
+                    self,
                     "loss",
                     "a Keras loss name such as 'mse' or 'mae', or a callable",
                     loss,
@@ -219,6 +191,12 @@ class BaseKerasEstimator(BaseEstimator):
         # Deep copies: a callback keeps state and a reference to its model, and
         # the parameter must look the same after fit as before.
         callbacks = [copy.deepcopy(callback) for callback in self.callbacks or ()]
+        if not all(isinstance(c, keras.callbacks.Callback) for c in callbacks):
+            raise invalid_parameter(
+                self, "callbacks", "None or a list of Keras callbacks", self.callbacks
+            )
+        # Stop at the first non-finite loss; `_check_finite_loss` explains.
+        callbacks.append(keras.callbacks.TerminateOnNaN())
         if self.early_stopping:
             callbacks.append(
                 keras.callbacks.EarlyStopping(
@@ -280,3 +258,16 @@ class BaseKerasEstimator(BaseEstimator):
         if isinstance(state.get("model_"), SavedModel):
             state = dict(state, model_=state["model_"].restore())
         super().__setstate__(state)
+
+
+def _check_finite_loss(estimator, history):
+    """Raise when training diverged: a NaN or infinite loss in ``history``."""
+    for name, values in history.items():
+        bad = [epoch for epoch, value in enumerate(values, 1) if not np.isfinite(value)]
+        if bad:
+            raise ValueError(
+                f"{type(estimator).__name__} diverged: the {name} became "
+                f"{values[bad[0] - 1]} in epoch {bad[0]}, so the network's forecasts "
+                "would be NaN. Scale the inputs and targets (e.g. SequenceScaler in "
+                "front of the network) or lower `learning_rate`."
+            )

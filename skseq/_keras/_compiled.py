@@ -14,10 +14,11 @@ Only JAX is shared: TensorFlow's ``tf.function`` steps capture the variables
 of the network that traced them, and PyTorch compiles nothing by default.
 """
 
-import collections
 import json
 import threading
 import warnings
+
+from .._config import get_config
 
 __all__ = [
     "attach_compiled_functions",
@@ -27,34 +28,53 @@ __all__ = [
 
 _FUNCTION_NAMES = ("train_function", "test_function", "predict_function")
 
-# Architectures whose compiled functions are kept; each entry holds a small
-# network (the one that traced them) and its XLA executables.
-_MAX_ARCHITECTURES = 16
-
 
 class _CompiledFunctions:
-    """Least-recently-used map of architecture key to compiled functions."""
+    """Compiled functions by architecture key, cleared in generations.
 
-    def __init__(self, max_architectures):
-        self.max_architectures = max_architectures
-        self._functions = collections.OrderedDict()
+    Every network that compiles steps of its own (a new architecture, or one
+    that cannot be shared) adds XLA executables that JAX keeps in caches of
+    its own, even after the network is gone: a grid search over ``units``
+    grew by about 20 MB per fit.  So once ``max_compiled_architectures`` new
+    compilations have happened since the last clean-up, the next one starts
+    a new generation: the shared functions are forgotten and JAX's caches
+    cleared.  Networks still alive then compile again on their next use.
+    """
+
+    def __init__(self):
+        self._functions = {}
+        self._new_compilations = 0
         self._lock = threading.Lock()
 
     def attach(self, keras, model):
         """Give ``model`` the cached functions it has not compiled itself."""
-        key = _architecture_key(keras, model)
-        if key is None:
-            return
+        config = get_config()
+        key = None
+        if config["share_compiled_steps"]:
+            key = _architecture_key(keras, model)
         with self._lock:
-            functions = self._functions.get(key)
-            if functions is not None:
-                self._functions.move_to_end(key)
-        for name, function in (functions or {}).items():
+            functions = self._functions.get(key) if key is not None else None
+            if functions is None:
+                self._count_new_compilation(keras, config)
+                return
+        for name, function in functions.items():
             if getattr(model, name, None) is None:
                 setattr(model, name, function)
 
+    def _count_new_compilation(self, keras, config):
+        self._new_compilations += 1
+        if self._new_compilations > config["max_compiled_architectures"]:
+            self._functions.clear()
+            self._new_compilations = 1
+            if keras.backend.backend() == "jax":
+                import jax
+
+                jax.clear_caches()
+
     def publish(self, keras, model):
         """Keep the functions ``model`` compiled for later networks."""
+        if not get_config()["share_compiled_steps"]:
+            return
         key = _architecture_key(keras, model)
         if key is None:
             return
@@ -64,13 +84,11 @@ class _CompiledFunctions:
                 function = getattr(model, name, None)
                 if function is not None and name not in functions:
                     functions[name] = function
-            self._functions.move_to_end(key)
-            while len(self._functions) > self.max_architectures:
-                self._functions.popitem(last=False)
 
     def clear(self):
         with self._lock:
             self._functions.clear()
+            self._new_compilations = 0
 
 
 def _without_names(config, layer_names):
@@ -134,7 +152,7 @@ def _not_serialisable(value):
     raise TypeError(f"{type(value).__name__} has no plain configuration")
 
 
-_CACHE = _CompiledFunctions(_MAX_ARCHITECTURES)
+_CACHE = _CompiledFunctions()
 
 
 def attach_compiled_functions(keras, model):
@@ -158,5 +176,5 @@ def publish_compiled_functions(keras, model):
 
 
 def clear_compiled_functions():
-    """Forget every shared compiled function (later fits compile afresh)."""
+    """Forget every shared compiled function (public: `skseq.clear_keras_caches`)."""
     _CACHE.clear()

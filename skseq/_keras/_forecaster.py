@@ -16,17 +16,13 @@ transformers and a forecaster predicts in the units of ``y``.
 """
 
 import numpy as np
-from sklearn.base import RegressorMixin
 
-from .._validation import horizon_of, validate_targets, validate_windows
-from .._windows import WindowBatch
+from .._param_validation import StrOptions, fit_context
+from .._window_regressor import BaseWindowRegressor
 from ._base import BaseKerasEstimator
-from ._params import check_choice
 from ._training import TrainingData
 
 __all__ = ["BaseKerasForecaster"]
-
-STRATEGIES = ("multioutput", "recursive", "seq2seq")
 
 # Windows gathered per prediction batch (fewer when windows are long).
 _PREDICT_WINDOWS = 1024
@@ -66,14 +62,6 @@ class WindowTrainingData(TrainingData):
     def get(self, rows):
         batch = self.windows.batch(rows)
         return batch.windows, self.encode(batch, self.y[rows])
-
-
-def _rebatch(raw, template):
-    """`WindowBatch` of raw windows through ``template``'s chain."""
-    stages = [raw]
-    for operation, geometry in zip(template.operations, template.geometries):
-        stages.append(operation.transform(stages[-1], geometry))
-    return WindowBatch(stages, template.geometries, template.operations)
 
 
 def _check_recursive_geometry(windows):
@@ -126,25 +114,77 @@ def seq2seq_positions(geometry, horizon, steps):
     return np.vectorize(known.__getitem__, otypes=[np.intp])(needed)
 
 
-class BaseKerasForecaster(RegressorMixin, BaseKerasEstimator):
-    """Windows in, forecasts in original units out (private base class).
+class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
+    """Keras network from windows to forecasts in original units.
 
-    Subclasses implement ``_network_body(keras, inputs, return_sequences)``
-    and, when their output steps are not the window steps,
-    ``_sequence_steps(window_length)``.
+    The base class of `~skseq.forecasting.GRUForecaster` and its siblings,
+    and of forecasters you write yourself (see *Adding a forecaster* in the
+    documentation).  It owns ``fit``, ``predict``, the horizon strategies,
+    the mapping of targets through window chains, training, seeding and
+    pickling.  A subclass provides:
+
+    * ``__init__`` listing every parameter (its own, ``strategy``, and those
+      of `BaseKerasEstimator`) and storing them unchanged;
+    * ``_parameter_constraints``:
+      ``{**BaseKerasForecaster._parameter_constraints, ...}`` plus its own;
+    * ``_network_body(keras, inputs, return_sequences)``: Keras layers from
+      the window tensor ``inputs`` of shape ``(batch, steps, channels)`` to
+      a tensor the output ``Dense`` layer reads: ``(batch, features)``, or
+      ``(batch, steps, features)`` when ``return_sequences``;
+    * ``_sequence_steps(window_length)``, only when the body's output steps
+      are not the window steps (a strided convolution).
+
+    A custom Keras layer used in the body must be importable from a module
+    (not defined inside a function), so that a pickled estimator can be
+    loaded again.
     """
+
+    _parameter_constraints = {
+        **BaseKerasEstimator._parameter_constraints,
+        "strategy": [StrOptions({"multioutput", "recursive", "seq2seq"})],
+    }
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        tags.target_tags.multi_output = True
         # Any sequence network reading unrelated tabular columns as a time
         # series (as the generic checks do) with few epochs scores poorly.
         tags.regressor_tags.poor_score = True
         return tags
 
-    def _check_network_params(self):
-        check_choice(self.strategy, "strategy", STRATEGIES)
+    @fit_context
+    def fit(self, X, y):
+        """Train a fresh network (or continue with ``warm_start``).
+
+        Parameters
+        ----------
+        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
+            Windows, oldest first; 2-D means one feature.  The window chain
+            of a `SequenceWindows` maps ``y`` before training.
+        y : array-like of shape (n_windows,) or (n_windows, n_outputs)
+            Targets following each window, in original units.
+
+        Returns
+        -------
+        self : object
+            The fitted forecaster.
+        """
+        return self._fit(X, y)
+
+    def predict(self, X):
+        """Forecast the targets of each window, in the units of ``y``.
+
+        Parameters
+        ----------
+        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
+            Windows with the length, features and target layout seen in
+            ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_windows,) or (n_windows, n_outputs)
+            Forecasts, shaped like the ``y`` given to ``fit``.
+        """
+        return self._predict_windows(X, self._predict_batch, _PREDICT_WINDOWS)
 
     def _sequence_steps(self, window_length):
         """Window step whose targets each output step of the body learns."""
@@ -164,18 +204,12 @@ class BaseKerasForecaster(RegressorMixin, BaseKerasEstimator):
 
     # -- targets ---------------------------------------------------------------
     def _training_data(self, X, y):
-        windows = validate_windows(self, X, reset=True)
-        y = validate_targets(y, windows)
-        self.horizon_ = horizon_of(y, windows)
-        self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
-        self._y_ndim = y.ndim
+        windows, y = self._validate_fit_data(X, y, horizon_of_windows=False)
         n_targets = self.n_outputs_ // self.horizon_
         if self.strategy == "recursive":
             _check_recursive_geometry(windows)
             windows.check_horizon(1)
-            return WindowTrainingData(
-                windows, y.reshape(len(y), -1), self._encode_first_step, n_targets
-            )
+            return WindowTrainingData(windows, y, self._encode_first_step, n_targets)
         windows.check_horizon(self.horizon_)
         if self.strategy == "seq2seq":
             geometry = windows.geometry
@@ -185,15 +219,10 @@ class BaseKerasForecaster(RegressorMixin, BaseKerasEstimator):
             steps = self._sequence_steps(geometry.window_length)
             self._seq2seq_positions = seq2seq_positions(geometry, self.horizon_, steps)
             return WindowTrainingData(
-                windows,
-                y.reshape(len(y), -1),
-                self._encode_sequences,
-                len(steps) * self.n_outputs_,
+                windows, y, self._encode_sequences, len(steps) * self.n_outputs_
             )
         self._sequence_steps(windows.shape[1])
-        return WindowTrainingData(
-            windows, y.reshape(len(y), -1), self._encode_all_steps, self.n_outputs_
-        )
+        return WindowTrainingData(windows, y, self._encode_all_steps, self.n_outputs_)
 
     def _encode_all_steps(self, batch, y):
         return batch.forward_targets(y).reshape(len(y), -1)
@@ -210,14 +239,6 @@ class BaseKerasForecaster(RegressorMixin, BaseKerasEstimator):
         return per_step.reshape(len(y), per_step.shape[1], -1)
 
     # -- prediction ------------------------------------------------------------
-    def _predict_windows(self, X):
-        windows = validate_windows(self, X, reset=False)
-        predictions = np.empty((len(windows), self.n_outputs_))
-        rows_per_batch = min(_PREDICT_WINDOWS, windows.rows_per_batch())
-        for rows, batch in windows.iter_batches(rows_per_batch):
-            predictions[rows] = self._predict_batch(batch)
-        return predictions[:, 0] if self._y_ndim == 1 else predictions
-
     def _predict_batch(self, batch):
         if self.strategy == "recursive":
             return self._predict_recursive(batch)
@@ -239,5 +260,5 @@ class BaseKerasForecaster(RegressorMixin, BaseKerasEstimator):
             value = current.inverse_targets(step.reshape(len(step), 1))
             forecasts.append(value)
             raw = np.concatenate([raw[:, 1:], value[:, :, np.newaxis]], axis=1)
-            current = _rebatch(raw, batch)
+            current = batch.with_raw_windows(raw)
         return np.concatenate(forecasts, axis=1)

@@ -11,9 +11,8 @@ from ._layers import layer_norm_simple_rnn_cell
 __all__ = [
     "conv_front_end",
     "conv_output_steps",
-    "gru_layer_factory",
+    "recurrent_layer_factory",
     "recurrent_stack",
-    "simple_rnn_layer_factory",
 ]
 
 
@@ -29,31 +28,48 @@ def recurrent_stack(x, make_layer, units, *, return_sequences):
     return x
 
 
-def simple_rnn_layer_factory(keras, *, cell, layer_norm):
-    """``make_layer(units, return_sequences)`` for `RNNForecaster`."""
+def recurrent_layer_factory(
+    keras,
+    *,
+    cell,
+    dropout=0.0,
+    recurrent_dropout=0.0,
+    bidirectional=False,
+    layer_norm=False,
+):
+    """``make_layer(units, return_sequences)`` for `recurrent_stack`.
+
+    Parameters
+    ----------
+    keras : module
+    cell : {"simple", "lstm", "gru"}
+        ``SimpleRNN``, ``LSTM`` or ``GRU`` layers.
+    dropout, recurrent_dropout : float
+        Dropout of each layer's inputs and of its state, while training.
+    bidirectional : bool
+        Wrap each layer in ``Bidirectional``.
+    layer_norm : bool
+        Layer-normalised SimpleRNN cells (Hands-On ML's ``LNSimpleRNNCell``;
+        ``cell="simple"`` only, without dropout).
+    """
+    layer_classes = {
+        "simple": keras.layers.SimpleRNN,
+        "lstm": keras.layers.LSTM,
+        "gru": keras.layers.GRU,
+    }
 
     def make_layer(units, return_sequences):
         if layer_norm:
-            return keras.layers.RNN(
+            layer = keras.layers.RNN(
                 layer_norm_simple_rnn_cell(units), return_sequences=return_sequences
             )
-        if cell == "lstm":
-            return keras.layers.LSTM(units, return_sequences=return_sequences)
-        return keras.layers.SimpleRNN(units, return_sequences=return_sequences)
-
-    return make_layer
-
-
-def gru_layer_factory(keras, *, dropout, recurrent_dropout, bidirectional):
-    """``make_layer(units, return_sequences)`` for the GRU forecasters."""
-
-    def make_layer(units, return_sequences):
-        layer = keras.layers.GRU(
-            units,
-            dropout=dropout,
-            recurrent_dropout=recurrent_dropout,
-            return_sequences=return_sequences,
-        )
+        else:
+            layer = layer_classes[cell](
+                units,
+                dropout=dropout,
+                recurrent_dropout=recurrent_dropout,
+                return_sequences=return_sequences,
+            )
         return keras.layers.Bidirectional(layer) if bidirectional else layer
 
     return make_layer

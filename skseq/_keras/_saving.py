@@ -6,7 +6,16 @@ is stored as its JSON architecture, its weights as NumPy arrays and, when it
 was compiled, its compile configuration and optimizer state, so that a
 restored estimator predicts identically and can continue training
 (``warm_start=True``).
+
+Custom Keras objects (a layer of your own in a forecaster's network) are
+recorded by module and name, and imported again when the model is restored,
+so they need not be registered with Keras; they must be importable, that is
+defined at the top level of a module.
 """
+
+import importlib
+import json
+import pickle
 
 import numpy as np
 
@@ -38,15 +47,24 @@ class SavedModel:
         ``model.get_compile_config()`` of a compiled model.
     optimizer_state : list of ndarray or None
         Values of the optimizer's variables once it has been built.
+    custom_classes : dict of str to (str, str) or None
+        Name in the architecture of each custom object, to its module and
+        attribute name.
     """
 
     def __init__(
-        self, architecture, weights, compile_config=None, optimizer_state=None
+        self,
+        architecture,
+        weights,
+        compile_config=None,
+        optimizer_state=None,
+        custom_classes=None,
     ):
         self.architecture = architecture
         self.weights = weights
         self.compile_config = compile_config
         self.optimizer_state = optimizer_state
+        self.custom_classes = custom_classes
 
     @classmethod
     def capture(cls, model):
@@ -63,14 +81,16 @@ class SavedModel:
             variable_values(model.weights),
             compile_config,
             optimizer_state,
+            _custom_classes(json.loads(architecture)),
         )
 
     def restore(self):
         """A new Keras model equal to the recorded one."""
         keras = import_keras()
-        model = keras.models.model_from_json(
-            self.architecture, custom_objects=custom_objects()
-        )
+        objects = custom_objects()
+        for name, (module, attribute) in (self.custom_classes or {}).items():
+            objects.setdefault(name, _import_class(module, attribute))
+        model = keras.models.model_from_json(self.architecture, custom_objects=objects)
         model.set_weights(self.weights)
         if self.compile_config is not None:
             model.compile_from_config(self.compile_config)
@@ -90,3 +110,42 @@ class SavedModel:
             return
         for variable, value in zip(variables, self.optimizer_state):
             variable.assign(value)
+
+
+def _custom_classes(config):
+    """Custom objects named in a Keras config: name to (module, attribute).
+
+    skseq's own layers are left out: `custom_objects` defines them.
+    """
+    found = {}
+    if isinstance(config, dict):
+        module = config.get("module")
+        if isinstance(module, str) and not module.startswith(("keras", "skseq.")):
+            # A function is stored as class "function" with its name as config.
+            attribute = config["class_name"]
+            if attribute == "function":
+                attribute = config["config"]
+            name = config.get("registered_name") or attribute
+            found[name] = (module, attribute)
+            _import_class(module, attribute, error=pickle.PicklingError)
+        values = config.values()
+    elif isinstance(config, list):
+        values = config
+    else:
+        values = ()
+    for value in values:
+        found.update(_custom_classes(value))
+    return found
+
+
+def _import_class(module, attribute, error=ImportError):
+    """The class ``attribute`` of ``module``; explain when it cannot be found."""
+    try:
+        return getattr(importlib.import_module(module), attribute)
+    except (ImportError, AttributeError):
+        raise error(
+            f"The network uses the custom Keras object {attribute!r} of module "
+            f"{module!r}, which cannot be imported from there: a fitted skseq "
+            "estimator stores custom objects by module and name. Define the "
+            "class at the top level of an importable module."
+        ) from None

@@ -4,6 +4,8 @@ Keras is imported only inside methods (through `import_keras`), so that
 ``skseq.classification`` can export the class without importing Keras.
 """
 
+from numbers import Integral, Real
+
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
@@ -13,19 +15,22 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .._keras._base import BaseKerasEstimator
-from .._keras._networks import recurrent_stack
-from .._keras._params import (
-    check_bool,
-    check_positive_int,
-    check_units,
-    invalid_value,
-)
+from .._keras._networks import recurrent_layer_factory, recurrent_stack
 from .._keras._training import TrainingData
+from .._param_validation import (
+    Interval,
+    LayerSizes,
+    StrOptions,
+    fit_context,
+    invalid_parameter,
+    layer_sizes,
+)
+from ._tokenizer import TextTokenizer
 
 __all__ = ["SentimentRNNClassifier"]
 
-CELLS = ("lstm", "gru")
-POOLINGS = ("max", "mean")
+_DROPOUT = [Interval(Real, 0, 1, closed="left")]
+_POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
 
 
 class TokenTrainingData(TrainingData):
@@ -92,32 +97,6 @@ def reverse_tokens(ids):
         length - 1 + n_padding[:, np.newaxis] - columns,
     )
     return np.take_along_axis(ids, source, axis=1)
-
-
-def _check_dropout(value, name):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not (0 <= value < 1)
-    ):
-        raise invalid_value(name, "a number in [0, 1)", value)
-    return float(value)
-
-
-def _recurrent_layer_factory(keras, *, cell, dropout, recurrent_dropout, bidirectional):
-    """``make_layer(units, return_sequences)`` for `recurrent_stack`."""
-    layer_class = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
-
-    def make_layer(units, return_sequences):
-        layer = layer_class(
-            units,
-            dropout=dropout,
-            recurrent_dropout=recurrent_dropout,
-            return_sequences=return_sequences,
-        )
-        return keras.layers.Bidirectional(layer) if bidirectional else layer
-
-    return make_layer
 
 
 class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
@@ -291,6 +270,35 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
     ['Embedding', 'Dropout', 'Bidirectional', 'GlobalMaxPooling1D', 'Dropout', 'Dense']
     """
 
+    _parameter_constraints = {
+        **{
+            name: constraint
+            for name, constraint in BaseKerasEstimator._parameter_constraints.items()
+            # The loss follows from the number of classes.
+            if name != "loss"
+        },
+        # Passed to the TextTokenizer learned in fit (at least the padding
+        # and out-of-vocabulary ids, plus one token).
+        "max_features": [None, Interval(Integral, 3, None, closed="left")],
+        "max_length": [None, *_POSITIVE_INT],
+        "lowercase": ["boolean"],
+        "token_pattern": [str],
+        "embedding_dim": _POSITIVE_INT,
+        "embedding_dropout": _DROPOUT,
+        "filters": [None, *_POSITIVE_INT],
+        "kernel_size": _POSITIVE_INT,
+        "pool_size": _POSITIVE_INT,
+        "cell": [None, StrOptions({"lstm", "gru"})],
+        "units": [LayerSizes()],
+        "bidirectional": ["boolean"],
+        "dropout": _DROPOUT,
+        "recurrent_dropout": _DROPOUT,
+        "pooling": [None, StrOptions({"max", "mean"})],
+        "output_dropout": _DROPOUT,
+        "reverse": ["boolean"],
+        "class_weight": [None, dict, StrOptions({"balanced"})],
+    }
+
     def __init__(
         self,
         *,
@@ -324,8 +332,6 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         random_state=None,
         verbose=0,
     ):
-        # Not super().__init__: it would also set `loss`, which is no
-        # parameter here (the loss follows from the number of classes).
         self.epochs = epochs
         self.batch_size = batch_size
         self.optimizer = optimizer
@@ -356,6 +362,7 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         self.reverse = reverse
         self.class_weight = class_weight
 
+    @fit_context
     def fit(self, X, y):
         """Learn the vocabulary and the classes, and train the network.
 
@@ -417,38 +424,17 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         return tags
 
     # -- hooks of BaseKerasEstimator ---------------------------------------------
-    def _check_network_params(self):
-        check_positive_int(self.embedding_dim, "embedding_dim")
-        if self.filters is not None:
-            check_positive_int(self.filters, "filters")
-        check_positive_int(self.kernel_size, "kernel_size")
-        check_positive_int(self.pool_size, "pool_size")
-        if self.cell is not None and (
-            not isinstance(self.cell, str) or self.cell not in CELLS
-        ):
-            raise invalid_value("cell", "None or one of 'lstm', 'gru'", self.cell)
-        check_units(self.units)
-        check_bool(self.bidirectional, "bidirectional")
-        _check_dropout(self.dropout, "dropout")
-        _check_dropout(self.recurrent_dropout, "recurrent_dropout")
-        _check_dropout(self.embedding_dropout, "embedding_dropout")
-        _check_dropout(self.output_dropout, "output_dropout")
-        if self.pooling is not None and (
-            not isinstance(self.pooling, str) or self.pooling not in POOLINGS
-        ):
-            raise invalid_value("pooling", "None or one of 'max', 'mean'", self.pooling)
+    def _check_params(self):
         if self.pooling is None and self.cell is None:
-            raise ValueError(
-                "Received cell=None (no recurrent layer) with pooling=None: "
-                "without a recurrent layer the sequence must be pooled; set "
-                "`pooling` to 'max' or 'mean', or `cell` to 'lstm' or 'gru'."
+            raise invalid_parameter(
+                self,
+                "pooling",
+                "'max' or 'mean' with cell=None (without a recurrent layer the "
+                "sequence must be pooled)",
+                None,
             )
-        check_bool(self.reverse, "reverse")
 
     def _training_data(self, X, y):
-        # Imported here: skseq.classification imports this module.
-        from ._tokenizer import TextTokenizer
-
         continuing = self.warm_start and hasattr(self, "tokenizer_")
         if not continuing:
             self.tokenizer_ = TextTokenizer(
@@ -482,7 +468,7 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
             if self.pool_size > 1:
                 x = keras.layers.MaxPooling1D(self.pool_size, padding="same")(x)
         if self.cell is not None:
-            make_layer = _recurrent_layer_factory(
+            make_layer = recurrent_layer_factory(
                 keras,
                 cell=self.cell,
                 dropout=float(self.dropout),
@@ -492,7 +478,7 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
             x = recurrent_stack(
                 x,
                 make_layer,
-                check_units(self.units),
+                layer_sizes(self.units),
                 return_sequences=self.pooling is not None,
             )
         if self.pooling == "max":
@@ -554,15 +540,6 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         """Keras ``class_weight`` (by class index) from ``class_weight``."""
         if self.class_weight is None:
             return None
-        balanced = (
-            isinstance(self.class_weight, str) and self.class_weight == "balanced"
-        )
-        if not (balanced or isinstance(self.class_weight, dict)):
-            raise invalid_value(
-                "class_weight",
-                "None, 'balanced' or a dict of label to weight",
-                self.class_weight,
-            )
         present = np.unique(codes)
         try:
             weights = compute_class_weight(
@@ -570,6 +547,12 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
                 classes=self.classes_[present],
                 y=self.classes_[codes],
             )
-        except ValueError as exc:
-            raise ValueError(f"Invalid `class_weight`: {exc}") from None
+        except ValueError:
+            raise invalid_parameter(
+                self,
+                "class_weight",
+                "None, 'balanced' or a dict whose keys are among the classes "
+                f"{self.classes_.tolist()}",
+                self.class_weight,
+            ) from None
         return {int(code): float(w) for code, w in zip(present, weights, strict=True)}

@@ -1,18 +1,18 @@
 """Exact (ridge) least squares on flattened windows, streamed in batches."""
 
-import numbers
 import warnings
+from numbers import Real
 
 import numpy as np
 import scipy.linalg
-from sklearn.base import BaseEstimator, RegressorMixin
 
-from .._window_regressor import fit_windows_and_targets, predict_in_batches
+from .._param_validation import Interval, fit_context
+from .._window_regressor import BaseWindowRegressor
 
 __all__ = ["LinearWindowRegressor"]
 
 
-class LinearWindowRegressor(RegressorMixin, BaseEstimator):
+class LinearWindowRegressor(BaseWindowRegressor):
     """Linear (ridge) regression from a flattened window to its targets.
 
     The model is ``y = W · vec(window) + b``, solved in closed form from the
@@ -63,16 +63,16 @@ class LinearWindowRegressor(RegressorMixin, BaseEstimator):
     True
     """
 
+    _parameter_constraints = {
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "fit_intercept": ["boolean"],
+    }
+
     def __init__(self, *, alpha=0.0, fit_intercept=True):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.input_tags.three_d_array = True
-        return tags
-
+    @fit_context
     def fit(self, X, y):
         """Solve the least-squares problem on the (transformed) windows.
 
@@ -87,13 +87,7 @@ class LinearWindowRegressor(RegressorMixin, BaseEstimator):
         -------
         self : LinearWindowRegressor
         """
-        if (
-            isinstance(self.alpha, bool)
-            or not isinstance(self.alpha, numbers.Real)
-            or not self.alpha >= 0
-        ):
-            raise ValueError(f"`alpha` must be a float >= 0, got {self.alpha!r}.")
-        windows, y = fit_windows_and_targets(self, X, y)
+        windows, y = self._validate_fit_data(X, y)
         gram, cross, x_mean, y_mean = self._normal_equations(windows, y)
         coef = _solve(gram + self.alpha * np.eye(len(gram)), cross)
         self.intercept_ = y_mean - x_mean @ coef
@@ -113,11 +107,12 @@ class LinearWindowRegressor(RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_windows,) or (n_windows, n_outputs)
             Forecasts in the units of the ``y`` given to ``fit``.
         """
-        return predict_in_batches(self, X, self._predict_transformed)
+        return self._predict_windows(X, self._predict_batch)
 
-    def _predict_transformed(self, windows, geometry):
-        flat = windows.reshape(len(windows), -1).astype(np.float64)
-        return flat @ self.coef_.reshape(self.n_outputs_, -1).T + self.intercept_
+    def _predict_batch(self, batch):
+        flat = batch.windows.reshape(len(batch.windows), -1).astype(np.float64)
+        forecast = flat @ self.coef_.reshape(self.n_outputs_, -1).T + self.intercept_
+        return batch.inverse_targets(forecast)
 
     def _normal_equations(self, windows, y):
         """Centred Gram matrix ``XᵀX``, ``Xᵀy`` and the means, in one pass."""

@@ -1,18 +1,16 @@
 """Forecasts read straight off the window: last value, mean, drift, season."""
 
-import numbers
+from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin
 
-from .._window_regressor import fit_windows_and_targets, predict_in_batches
+from .._param_validation import Interval, StrOptions, fit_context, invalid_parameter
+from .._window_regressor import BaseWindowRegressor
 
 __all__ = ["NaiveForecaster"]
 
-_STRATEGIES = ("last", "mean", "drift", "seasonal_last")
 
-
-class NaiveForecaster(RegressorMixin, BaseEstimator):
+class NaiveForecaster(BaseWindowRegressor):
     """Baseline forecaster that predicts from each window alone.
 
     Nothing is learned beyond the shape of the targets; every window's
@@ -66,17 +64,21 @@ class NaiveForecaster(RegressorMixin, BaseEstimator):
            [1., 2.]])
     """
 
+    _parameter_constraints = {
+        "strategy": [StrOptions({"last", "mean", "drift", "seasonal_last"})],
+        "period": [None, Interval(Integral, 1, None, closed="left")],
+    }
+
     def __init__(self, *, strategy="last", period=None):
         self.strategy = strategy
         self.period = period
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
         tags.regressor_tags.poor_score = True
-        tags.input_tags.three_d_array = True
         return tags
 
+    @fit_context
     def fit(self, X, y):
         """Check the windows and record the layout of the targets.
 
@@ -91,8 +93,11 @@ class NaiveForecaster(RegressorMixin, BaseEstimator):
         -------
         self : NaiveForecaster
         """
-        self._check_params()
-        windows, _ = fit_windows_and_targets(self, X, y)
+        if self.strategy == "seasonal_last" and self.period is None:
+            raise invalid_parameter(
+                self, "period", "an int >= 1 with strategy='seasonal_last'", None
+            )
+        windows, _ = self._validate_fit_data(X, y)
         geometry = windows.geometry
         geometry.require_target_columns(type(self).__name__)
         if self.strategy == "drift" and geometry.window_length < 2:
@@ -118,24 +123,10 @@ class NaiveForecaster(RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_windows,) or (n_windows, n_outputs)
             Forecasts in the units of the ``y`` given to ``fit``.
         """
-        return predict_in_batches(self, X, self._predict_transformed)
+        return self._predict_windows(X, self._predict_batch)
 
-    def _check_params(self):
-        if self.strategy not in _STRATEGIES:
-            raise ValueError(
-                f"`strategy` must be one of {_STRATEGIES}, got {self.strategy!r}."
-            )
-        if self.strategy == "seasonal_last" and (
-            isinstance(self.period, bool)
-            or not isinstance(self.period, numbers.Integral)
-            or self.period < 1
-        ):
-            raise ValueError(
-                "strategy='seasonal_last' needs `period`, an integer >= 1 (steps "
-                f"per season), got {self.period!r}."
-            )
-
-    def _predict_transformed(self, windows, geometry):
+    def _predict_batch(self, batch):
+        windows, geometry = batch.windows, batch.geometries[-1]
         values = windows[:, :, list(geometry.target_columns)].astype(np.float64)
         horizon = self.horizon_
         if self.strategy == "last":
@@ -149,7 +140,7 @@ class NaiveForecaster(RegressorMixin, BaseEstimator):
             forecast = values[:, -1:] + slope * ahead
         else:
             forecast = values[:, _seasonal_steps(geometry, horizon, self.period)]
-        return forecast.reshape(len(windows), -1)
+        return batch.inverse_targets(forecast.reshape(len(windows), -1))
 
 
 def _seasonal_steps(geometry, horizon, period):

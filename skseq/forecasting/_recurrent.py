@@ -4,22 +4,21 @@ Each class only builds its network; training, horizon strategies, target
 mapping through window chains and pickling come from `BaseKerasForecaster`.
 """
 
-import numbers
+from numbers import Integral, Real
 
 from .._keras._forecaster import BaseKerasForecaster
 from .._keras._networks import (
     conv_front_end,
     conv_output_steps,
-    gru_layer_factory,
+    recurrent_layer_factory,
     recurrent_stack,
-    simple_rnn_layer_factory,
 )
-from .._keras._params import (
-    check_bool,
-    check_choice,
-    check_positive_int,
-    check_units,
-    invalid_value,
+from .._param_validation import (
+    Interval,
+    LayerSizes,
+    StrOptions,
+    invalid_parameter,
+    layer_sizes,
 )
 
 __all__ = ["ConvGRUForecaster", "GRUForecaster", "RNNForecaster"]
@@ -103,54 +102,12 @@ def _fill_doc(cls):
     return cls
 
 
-class _RecurrentForecaster(BaseKerasForecaster):
-    """``fit``, ``predict`` and their documentation for the forecasters."""
-
-    def fit(self, X, y):
-        """Train a fresh network (or continue with ``warm_start``).
-
-        Parameters
-        ----------
-        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
-            Windows, oldest first; 2-D means one feature.  The window chain
-            of a `SequenceWindows` maps ``y`` before training.
-        y : array-like of shape (n_windows,) or (n_windows, n_outputs)
-            Targets following each window, in original units.
-
-        Returns
-        -------
-        self : object
-            The fitted forecaster.
-        """
-        return self._fit(X, y)
-
-    def predict(self, X):
-        """Forecast the targets of each window, in the units of ``y``.
-
-        Parameters
-        ----------
-        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
-            Windows with the length and features seen in ``fit``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_windows,) or (n_windows, n_outputs)
-            Forecasts, shaped like the ``y`` given to ``fit``.
-        """
-        return self._predict_windows(X)
-
-
-def _check_dropout(value, name):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not (0 <= value < 1)
-    ):
-        raise invalid_value(name, "a number in [0, 1)", value)
+_DROPOUT = [Interval(Real, 0, 1, closed="left")]
+_POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
 
 
 @_fill_doc
-class RNNForecaster(_RecurrentForecaster):
+class RNNForecaster(BaseKerasForecaster):
     """Stacked SimpleRNN (or LSTM) forecaster, as in Hands-On ML chapter 15.
 
     ``units=(20, 20)`` is the book's deep RNN: two recurrent layers of 20
@@ -191,6 +148,13 @@ class RNNForecaster(_RecurrentForecaster):
     2
     """
 
+    _parameter_constraints = {
+        **BaseKerasForecaster._parameter_constraints,
+        "units": [LayerSizes()],
+        "cell": [StrOptions({"simple", "lstm"})],
+        "layer_norm": ["boolean"],
+    }
+
     def __init__(
         self,
         *,
@@ -211,46 +175,43 @@ class RNNForecaster(_RecurrentForecaster):
         random_state=None,
         verbose=0,
     ):
-        super().__init__(
-            epochs=epochs,
-            batch_size=batch_size,
-            optimizer=optimizer,
-            learning_rate=learning_rate,
-            loss=loss,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            callbacks=callbacks,
-            warm_start=warm_start,
-            random_state=random_state,
-            verbose=verbose,
-        )
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
         self.units = units
         self.cell = cell
         self.layer_norm = layer_norm
         self.strategy = strategy
 
-    def _check_network_params(self):
-        super()._check_network_params()
-        check_units(self.units)
-        check_choice(self.cell, "cell", ("simple", "lstm"))
-        if check_bool(self.layer_norm, "layer_norm") and self.cell != "simple":
-            raise invalid_value("layer_norm", "False with cell='lstm'", self.layer_norm)
+    def _check_params(self):
+        if self.layer_norm and self.cell != "simple":
+            raise invalid_parameter(
+                self, "layer_norm", "False with cell='lstm'", self.layer_norm
+            )
 
     def _network_body(self, keras, inputs, return_sequences):
-        make_layer = simple_rnn_layer_factory(
+        make_layer = recurrent_layer_factory(
             keras, cell=self.cell, layer_norm=bool(self.layer_norm)
         )
         return recurrent_stack(
             inputs,
             make_layer,
-            check_units(self.units),
+            layer_sizes(self.units),
             return_sequences=return_sequences,
         )
 
 
 @_fill_doc
-class GRUForecaster(_RecurrentForecaster):
+class GRUForecaster(BaseKerasForecaster):
     """Stacked GRU forecaster with dropout and bidirectional options.
 
     GRU layers (Chollet, *Deep Learning with Python*, chapter 6) read the
@@ -290,6 +251,14 @@ class GRUForecaster(_RecurrentForecaster):
     (3, 2)
     """
 
+    _parameter_constraints = {
+        **BaseKerasForecaster._parameter_constraints,
+        "units": [LayerSizes()],
+        "dropout": _DROPOUT,
+        "recurrent_dropout": _DROPOUT,
+        "bidirectional": ["boolean"],
+    }
+
     def __init__(
         self,
         *,
@@ -311,36 +280,28 @@ class GRUForecaster(_RecurrentForecaster):
         random_state=None,
         verbose=0,
     ):
-        super().__init__(
-            epochs=epochs,
-            batch_size=batch_size,
-            optimizer=optimizer,
-            learning_rate=learning_rate,
-            loss=loss,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            callbacks=callbacks,
-            warm_start=warm_start,
-            random_state=random_state,
-            verbose=verbose,
-        )
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
         self.units = units
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
         self.bidirectional = bidirectional
         self.strategy = strategy
 
-    def _check_network_params(self):
-        super()._check_network_params()
-        check_units(self.units)
-        _check_dropout(self.dropout, "dropout")
-        _check_dropout(self.recurrent_dropout, "recurrent_dropout")
-        check_bool(self.bidirectional, "bidirectional")
-
     def _network_body(self, keras, inputs, return_sequences):
-        make_layer = gru_layer_factory(
+        make_layer = recurrent_layer_factory(
             keras,
+            cell="gru",
             dropout=float(self.dropout),
             recurrent_dropout=float(self.recurrent_dropout),
             bidirectional=bool(self.bidirectional),
@@ -348,13 +309,13 @@ class GRUForecaster(_RecurrentForecaster):
         return recurrent_stack(
             inputs,
             make_layer,
-            check_units(self.units),
+            layer_sizes(self.units),
             return_sequences=return_sequences,
         )
 
 
 @_fill_doc
-class ConvGRUForecaster(_RecurrentForecaster):
+class ConvGRUForecaster(BaseKerasForecaster):
     """A strided ``Conv1D`` front end followed by stacked GRU layers.
 
     The convolution shortens the sequence by ``strides`` and detects local
@@ -401,6 +362,15 @@ class ConvGRUForecaster(_RecurrentForecaster):
     (3, 2)
     """
 
+    _parameter_constraints = {
+        **BaseKerasForecaster._parameter_constraints,
+        "filters": _POSITIVE_INT,
+        "kernel_size": _POSITIVE_INT,
+        "strides": _POSITIVE_INT,
+        "padding": [StrOptions({"valid", "causal"})],
+        "units": [LayerSizes()],
+    }
+
     def __init__(
         self,
         *,
@@ -423,34 +393,24 @@ class ConvGRUForecaster(_RecurrentForecaster):
         random_state=None,
         verbose=0,
     ):
-        super().__init__(
-            epochs=epochs,
-            batch_size=batch_size,
-            optimizer=optimizer,
-            learning_rate=learning_rate,
-            loss=loss,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            callbacks=callbacks,
-            warm_start=warm_start,
-            random_state=random_state,
-            verbose=verbose,
-        )
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
         self.filters = filters
         self.kernel_size = kernel_size
         self.strides = strides
         self.padding = padding
         self.units = units
         self.strategy = strategy
-
-    def _check_network_params(self):
-        super()._check_network_params()
-        check_positive_int(self.filters, "filters")
-        check_positive_int(self.kernel_size, "kernel_size")
-        check_positive_int(self.strides, "strides")
-        check_choice(self.padding, "padding", ("valid", "causal"))
-        check_units(self.units)
 
     def _conv_layout(self, window_length):
         return conv_output_steps(
@@ -474,12 +434,10 @@ class ConvGRUForecaster(_RecurrentForecaster):
             padding=self.padding,
             crop=crop,
         )
-        make_layer = gru_layer_factory(
-            keras, dropout=0.0, recurrent_dropout=0.0, bidirectional=False
-        )
+        make_layer = recurrent_layer_factory(keras, cell="gru")
         return recurrent_stack(
             features,
             make_layer,
-            check_units(self.units),
+            layer_sizes(self.units),
             return_sequences=return_sequences,
         )

@@ -9,6 +9,7 @@ batch at a time wherever the windows are consumed.
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from .._param_validation import fit_context
 from .._validation import validate_windows
 
 __all__ = ["WindowTransformer", "safe_scale"]
@@ -28,6 +29,7 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
+    @fit_context
     def fit(self, X, y=None):
         """Check the windows and learn what the transformation needs.
 

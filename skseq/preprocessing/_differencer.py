@@ -1,8 +1,11 @@
 """Seasonal differences inside each window, and of the targets after it."""
 
+from numbers import Integral
+
 import numpy as np
 
-from .._windows import WindowOperation, _check_positive_int
+from .._param_validation import Interval
+from .._windows import WindowOperation
 from ._base import WindowTransformer
 
 __all__ = ["SeasonalDifferencer"]
@@ -72,11 +75,12 @@ class SeasonalDifferencer(WindowTransformer):
            [7., 4., 8.]])
     """
 
+    _parameter_constraints = {"period": [Interval(Integral, 1, None, closed="left")]}
+
     def __init__(self, *, period=1):
         self.period = period
 
     def _fit(self, windows):
-        _check_positive_int(self.period, "period")
         SeasonalDifferencing(self.period).check_geometry(windows.geometry)
 
     def _make_operation(self, windows):

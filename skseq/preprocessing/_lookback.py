@@ -1,6 +1,9 @@
 """Shorter (and sparser) windows cut from the end of longer ones."""
 
-from .._windows import WindowOperation, _check_positive_int
+from numbers import Integral
+
+from .._param_validation import Interval
+from .._windows import WindowOperation
 from ._base import WindowTransformer
 
 __all__ = ["LookbackWindow"]
@@ -58,18 +61,23 @@ class LookbackWindow(WindowTransformer):
     (-4, -2, 0)
     """
 
+    _parameter_constraints = {
+        "length": [None, Interval(Integral, 1, None, closed="left")],
+        "sampling_rate": [Interval(Integral, 1, None, closed="left")],
+    }
+
     def __init__(self, *, length=None, sampling_rate=1):
         self.length = length
         self.sampling_rate = sampling_rate
 
     def _fit(self, windows):
-        sampling_rate = _check_positive_int(self.sampling_rate, "sampling_rate")
+        sampling_rate = self.sampling_rate
         window_length = windows.shape[1]
         available = (window_length - 1) // sampling_rate + 1
         if self.length is None:
             self.length_ = available
             return
-        length = _check_positive_int(self.length, "length")
+        length = self.length
         if length > available:
             raise ValueError(
                 f"LookbackWindow(length={length}, sampling_rate={sampling_rate}) "

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .._param_validation import StrOptions
 from .._windows import WindowOperation
 from ._base import WindowTransformer, safe_scale
 
@@ -57,15 +58,13 @@ class WindowNormalizer(WindowTransformer):
     (array([ 8., 16.]), array([4., 8.]))
     """
 
+    _parameter_constraints = {"method": [StrOptions(set(_METHODS))]}
+
     def __init__(self, *, method="last"):
         self.method = method
 
     def _fit(self, windows):
-        if not isinstance(self.method, str) or self.method not in _METHODS:
-            raise ValueError(
-                f"`method` must be one of {', '.join(map(repr, _METHODS))}, got "
-                f"{self.method!r}."
-            )
+        pass
 
     def _make_operation(self, windows):
         return WindowNormalization(self.method)

@@ -73,16 +73,21 @@ class SequenceScaler(WindowTransformer):
     (array([1., 3., 5., 7.]), array([-1.,  1.,  3.,  5.]))
     """
 
+    _parameter_constraints = {"with_mean": ["boolean"], "with_std": ["boolean"]}
+
     def __init__(self, *, with_mean=True, with_std=True):
         self.with_mean = with_mean
         self.with_std = with_std
 
     def _fit(self, windows):
-        for name in ("with_mean", "with_std"):
-            value = getattr(self, name)
-            if not isinstance(value, (bool, np.bool_)):
-                raise ValueError(f"`{name}` must be True or False, got {value!r}.")
         count, mean, var = _streaming_moments(windows)
+        if not (np.isfinite(mean).all() and np.isfinite(var).all()):
+            channels = np.flatnonzero(~(np.isfinite(mean) & np.isfinite(var)))
+            raise ValueError(
+                f"SequenceScaler cannot standardise feature(s) {channels.tolist()}: "
+                "their mean or variance overflows float64. Divide the series by a "
+                "large constant (or take its logarithm) before windowing."
+            )
         self.n_samples_seen_ = count
         self.mean_ = mean
         self.var_ = var

@@ -1,5 +1,6 @@
 """Backend choice, lazy import and seeding without side effects."""
 
+import concurrent.futures
 import json
 import os
 import random
@@ -127,3 +128,52 @@ def test_seeded_restores_python_numpy_and_keras_state():
     assert draw_globals() == expected
     with _backend.seeded(keras, 123):
         assert draw_globals() == inside
+
+
+def test_seeded_leaves_keras_seed_module_as_it_found_it():
+    keras = import_keras()
+    from keras.src.random import seed_generator
+
+    before = seed_generator.python_random
+    with _backend.seeded(keras, 1):
+        assert seed_generator.python_random is not before
+    assert seed_generator.python_random is before
+
+
+def test_fits_in_threads_equal_fits_one_by_one():
+    from skseq import make_windows
+    from skseq.forecasting import GRUForecaster
+
+    series = np.sin(np.arange(300) / 5) + np.random.default_rng(0).normal(size=300)
+    X, y = make_windows(series, window_length=8)
+
+    def fit(seed):
+        model = GRUForecaster(units=3, epochs=2, dropout=0.2, random_state=seed)
+        return model.fit(X, y).predict(X[-10:])
+
+    serial = [fit(seed) for seed in range(4)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        threaded = list(pool.map(fit, range(4)))
+    for one, other in zip(serial, threaded):
+        np.testing.assert_array_equal(one, other)
+
+
+def test_threading_grid_search_picks_what_a_serial_one_picks():
+    import joblib
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    from skseq import make_windows
+    from skseq.forecasting import GRUForecaster
+
+    series = np.sin(np.arange(200) / 4) + 0.3 * np.random.default_rng(1).normal(
+        size=200
+    )
+    X, y = make_windows(series, window_length=6)
+    grid = {"units": [2, 3], "learning_rate": [0.003, 0.03]}
+    search = GridSearchCV(
+        GRUForecaster(epochs=2, random_state=0), grid, cv=TimeSeriesSplit(2)
+    )
+    serial = search.fit(X, y).cv_results_["mean_test_score"]
+    with joblib.parallel_backend("threading", n_jobs=2):
+        threaded = search.fit(X, y).cv_results_["mean_test_score"]
+    np.testing.assert_array_equal(serial, threaded)

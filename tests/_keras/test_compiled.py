@@ -1,12 +1,12 @@
 """Networks of one architecture share compiled steps, with fresh-fit results."""
 
-import functools
 import pickle
 
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
+import skseq
 from skseq import make_windows
 from skseq._keras import _compiled, import_keras
 from skseq.classification import SentimentRNNClassifier
@@ -30,14 +30,14 @@ def windows():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    _compiled.clear_compiled_functions()
+    skseq.clear_keras_caches()
     yield
-    _compiled.clear_compiled_functions()
+    skseq.clear_keras_caches()
 
 
 def fresh_fit(make, *args):
     """Fit with nothing to share, as the first fit of a process does."""
-    _compiled.clear_compiled_functions()
+    skseq.clear_keras_caches()
     return make().fit(*args)
 
 
@@ -117,17 +117,46 @@ def test_unpickled_network_predicts_with_shared_function(windows):
     assert restored.model_.predict_function is model.model_.predict_function
 
 
-def test_cache_keeps_the_most_recently_used_architectures(windows):
-    cache = _compiled._CompiledFunctions(max_architectures=2)
-    models = []
-    for units in (2, 3, 4):
-        model = GRUForecaster(units=(units,), epochs=1, random_state=0).fit(*windows)
-        cache.publish(keras, model.model_)
-        models.append(model.model_)
-    kept = set(cache._functions)
-    key = functools.partial(_compiled._architecture_key, keras)
-    assert kept == {key(models[1]), key(models[2])}
-    assert key(models[0]) not in kept
+def test_new_architectures_past_the_bound_start_a_new_generation(windows):
+    jax = pytest.importorskip("jax")
+    cleared = []
+    original = jax.clear_caches
+    jax.clear_caches = lambda: (cleared.append(True), original())
+    try:
+        with skseq.config_context(max_compiled_architectures=2):
+            models = [
+                GRUForecaster(units=(units,), epochs=1, random_state=0)
+                .fit(*windows)
+                .model_
+                for units in (2, 3)
+            ]
+            assert not cleared
+            again = GRUForecaster(units=(3,), epochs=1, random_state=1).fit(*windows)
+            assert again.model_.train_function is models[1].train_function
+            assert not cleared
+            # A third new architecture: JAX's caches and skseq's are cleared.
+            GRUForecaster(units=(4,), epochs=1, random_state=0).fit(*windows)
+            assert cleared == [True]
+            fresh = GRUForecaster(units=(3,), epochs=1, random_state=1).fit(*windows)
+            assert fresh.model_.train_function is not models[1].train_function
+    finally:
+        jax.clear_caches = original
+
+
+def test_sharing_can_be_turned_off(windows):
+    first = GRUForecaster(units=(4,), epochs=1, random_state=0).fit(*windows)
+    with skseq.config_context(share_compiled_steps=False):
+        second = GRUForecaster(units=(4,), epochs=1, random_state=0).fit(*windows)
+    assert second.model_.train_function is not first.model_.train_function
+    assert second.history_ == first.history_
+
+
+def test_clear_keras_caches_forgets_shared_steps(windows):
+    first = GRUForecaster(units=(4,), epochs=1, random_state=0).fit(*windows)
+    skseq.clear_keras_caches()
+    second = GRUForecaster(units=(4,), epochs=1, random_state=0).fit(*windows)
+    assert second.model_.train_function is not first.model_.train_function
+    assert_array_equal(second.predict(windows[0]), first.predict(windows[0]))
 
 
 def test_recompiled_network_gets_steps_of_its_new_settings(windows):

@@ -102,3 +102,20 @@ def test_grid_search_with_window_transformer_predicts_original_units(n_jobs, win
     # Standardised units would centre on 0; original units centre on 50.
     assert abs(y_pred.mean() - 50) < 2
     assert np.abs(y_pred - y_test).mean() < np.abs(y_test - 50).mean()
+
+
+class ScaledGRUForecaster(GRUForecaster):
+    """A GRU forecaster whose network starts with an unregistered custom layer."""
+
+    def _network_body(self, keras, inputs, return_sequences):
+        from custom_layers import Scale
+
+        return super()._network_body(keras, Scale(0.5)(inputs), return_sequences)
+
+
+def test_custom_layer_round_trips_without_registration(windows):
+    X, y, X_test, _ = windows
+    model = ScaledGRUForecaster(units=(4,), epochs=1, random_state=0).fit(X, y)
+    restored = pickle.loads(pickle.dumps(model))
+    assert type(restored.model_.layers[1]).__module__ == "custom_layers"
+    assert_array_equal(restored.predict(X_test), model.predict(X_test))

@@ -62,9 +62,18 @@ def test_predicts_target_column_of_multivariate_windows():
 @pytest.mark.parametrize(
     ("params", "match"),
     [
-        ({"strategy": "median"}, r"`strategy` must be one of .*got 'median'"),
-        ({"strategy": "seasonal_last"}, r"needs `period`, an integer >= 1.*None"),
-        ({"strategy": "seasonal_last", "period": 0}, r"needs `period`.*got 0"),
+        (
+            {"strategy": "median"},
+            r"'strategy' parameter of NaiveForecaster .* among .*Got 'median'",
+        ),
+        (
+            {"strategy": "seasonal_last"},
+            r"'period' .* int >= 1 with strategy='seasonal_last'\. Got None",
+        ),
+        (
+            {"strategy": "seasonal_last", "period": 0},
+            r"'period' parameter .* None or an int in the range \[1, inf\)\. Got 0",
+        ),
         ({"strategy": "seasonal_last", "period": 9}, r"period=9 needs the value"),
     ],
 )

@@ -330,22 +330,34 @@ def test_clone_and_params_round_trip(fitted):
 @pytest.mark.parametrize(
     ("model", "match"),
     [
-        (RNNForecaster(units=0), r"argument `units`, expected a positive .* got 0"),
-        (RNNForecaster(units=(4, -1)), "argument `units`"),
-        (RNNForecaster(cell="gru"), r"argument `cell`, expected one of 'simple'"),
-        (RNNForecaster(cell="lstm", layer_norm=True), "argument `layer_norm`"),
-        (GRUForecaster(dropout=1.0), r"argument `dropout`, expected .*\[0, 1\)"),
-        (GRUForecaster(strategy="direct"), "argument `strategy`"),
-        (GRUForecaster(epochs=0), "argument `epochs`"),
-        (GRUForecaster(batch_size=2.5), "argument `batch_size`"),
-        (GRUForecaster(learning_rate=-1), "argument `learning_rate`"),
-        (GRUForecaster(validation_fraction=1.5), "argument `validation_fraction`"),
-        (GRUForecaster(callbacks="stop"), "argument `callbacks`"),
-        (GRUForecaster(verbose=-1), "argument `verbose`"),
-        (ConvGRUForecaster(padding="same"), r"argument `padding`.*'causal'"),
+        (
+            RNNForecaster(units=0),
+            r"'units' parameter of RNNForecaster .* Got 0 ",
+        ),
+        (RNNForecaster(units=(4, -1)), r"'units' .* Got \(4, -1\)"),
+        (
+            RNNForecaster(cell="gru"),
+            r"'cell' parameter .* a str among .*Got 'gru'",
+        ),
+        (
+            RNNForecaster(cell="lstm", layer_norm=True),
+            r"'layer_norm' .* False with cell='lstm'\. Got True",
+        ),
+        (GRUForecaster(dropout=1.0), r"'dropout' .* range \[0\.0, 1\.0\)\. Got 1\.0"),
+        (GRUForecaster(strategy="direct"), "'strategy' parameter of GRUForecaster"),
+        (GRUForecaster(epochs=0), "'epochs' parameter of GRUForecaster"),
+        (GRUForecaster(batch_size=2.5), "'batch_size' parameter"),
+        (GRUForecaster(learning_rate=-1), "'learning_rate' parameter"),
+        (GRUForecaster(validation_fraction=1.5), "'validation_fraction' parameter"),
+        (GRUForecaster(callbacks="stop"), "'callbacks' parameter"),
+        (GRUForecaster(verbose=-1), "'verbose' parameter"),
+        (ConvGRUForecaster(padding="same"), r"'padding' parameter .*'causal'"),
         (ConvGRUForecaster(kernel_size=20), "kernel_size`=20"),
-        (GRUForecaster(optimizer="nope", epochs=1), "argument `optimizer`"),
-        (GRUForecaster(loss="nope", epochs=1), "argument `loss`"),
+        (
+            GRUForecaster(optimizer="nope", epochs=1),
+            "'optimizer' .* Got 'nope'",
+        ),
+        (GRUForecaster(loss="nope", epochs=1), "'loss' parameter .* Got 'nope'"),
     ],
 )
 def test_invalid_parameters_name_argument_and_value(model, match, sine):
@@ -358,7 +370,7 @@ def test_invalid_parameters_name_argument_and_value(model, match, sine):
     ("X", "y", "match"),
     [
         (np.zeros((8, 4, 1, 1)), np.zeros(8), "2-D"),
-        (np.zeros(8), np.zeros(8), "2D array"),
+        (np.zeros(8), np.zeros(8), r"X is 1-D .*skseq\.make_windows\(series"),
         (np.full((8, 4), np.nan), np.zeros(8), "NaN"),
         (np.zeros((8, 4)), np.full(8, np.inf), "infinity"),
         (np.zeros((8, 4)), np.zeros(7), "inconsistent"),
@@ -403,3 +415,9 @@ def test_predict_checks_windows_against_fit(fitted, sine):
         fitted.predict(np.full_like(windows, np.nan))
     with pytest.raises(NotFittedError):
         GRUForecaster().predict(windows)
+
+
+def test_diverging_training_raises_instead_of_nan_forecasts():
+    X = np.random.default_rng(0).normal(size=(32, 6))
+    with pytest.raises(ValueError, match=r"GRUForecaster diverged: the loss became"):
+        GRUForecaster(units=2, epochs=2, random_state=0).fit(X, 1e30 * X[:, -1])

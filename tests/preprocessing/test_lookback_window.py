@@ -63,10 +63,10 @@ def test_lookback_longer_than_window_raises():
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"length": 0}, r"`length` must be an integer >= 1, got 0\."),
-        ({"length": 2.5}, r"`length` must be an integer >= 1, got 2\.5\."),
-        ({"sampling_rate": 0}, r"`sampling_rate` must be an integer >= 1, got 0\."),
-        ({"sampling_rate": True}, r"`sampling_rate` must be an integer >= 1"),
+        ({"length": 0}, r"'length' parameter .* \[1, inf\)\. Got 0 instead"),
+        ({"length": 2.5}, r"'length' parameter .* \[1, inf\)\. Got 2\.5 instead"),
+        ({"sampling_rate": 0}, r"'sampling_rate' parameter .*\. Got 0 instead"),
+        ({"sampling_rate": True}, r"'sampling_rate' parameter .*\. Got True instead"),
     ],
 )
 def test_lookback_bad_parameters(params, message):

@@ -138,5 +138,8 @@ def test_differencer_checks_the_windows_it_transforms():
 
 @pytest.mark.parametrize("period", [0, -1, 1.5, "24", None, True])
 def test_differencer_bad_period(period):
-    with pytest.raises(ValueError, match=r"`period` must be an integer >= 1, got"):
+    with pytest.raises(
+        ValueError,
+        match=r"'period' parameter of SeasonalDifferencer .* \[1, inf\)\. Got",
+    ):
         SeasonalDifferencer(period=period).fit(np.ones((3, 4)))

@@ -130,7 +130,10 @@ def test_scaler_targets_need_a_target_column():
 
 @pytest.mark.parametrize("name", ["with_mean", "with_std"])
 def test_scaler_bad_parameters(name):
-    with pytest.raises(ValueError, match=rf"`{name}` must be True or False, got 'y'"):
+    with pytest.raises(
+        ValueError,
+        match=rf"The '{name}' parameter of SequenceScaler must be .* Got 'y' instead",
+    ):
         SequenceScaler(**{name: "y"}).fit(np.ones((3, 2)))
 
 
@@ -141,3 +144,9 @@ def test_scaler_learns_from_windows_already_transformed():
     values = differenced.take().ravel()
     np.testing.assert_allclose(scaler.mean_, [values.mean()])
     np.testing.assert_allclose(scaler.scale_, [values.std()])
+
+
+def test_scaler_refuses_values_whose_variance_overflows():
+    X = np.array([[1e300, -1e300, 1e300], [-1e300, 1e300, -1e300]])
+    with pytest.raises(ValueError, match=r"feature\(s\) \[0\]: their mean or var"):
+        SequenceScaler().fit(X)
