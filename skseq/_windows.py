@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.utils import check_array
 
 from ._geometry import WindowGeometry
+from ._param_validation import Interval, Options, validate_params
 
 __all__ = [
     "SequenceWindows",
@@ -105,6 +106,39 @@ def _read_only(array):
     return view
 
 
+def _is_column(value, names):
+    # bool is an int, but target=True is a mistake, not column 1.
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, numbers.Integral) or (names and isinstance(value, str))
+
+
+class _Columns(Options):
+    """Columns: None, an int index, a str name, or a non-empty list of them.
+
+    An `Options` only so that scikit-learn's ``make_constraint`` accepts it.
+    """
+
+    def __init__(self, *, names):
+        super().__init__(object, set())
+        self.names = names
+
+    def is_satisfied_by(self, val):
+        if val is None or _is_column(val, self.names):
+            return True
+        if not isinstance(val, (list, tuple, np.ndarray)) and not hasattr(
+            val, "to_list"
+        ):
+            return False
+        columns = list(val)
+        return len(columns) > 0 and all(_is_column(c, self.names) for c in columns)
+
+    def __str__(self):
+        if self.names:
+            return "None, a column index (int), a column name (str) or a list of them"
+        return "None, a column index (int) or a list of them"
+
+
 class SequenceWindows:
     """Lazy, read-only windows over one series, shaped like a 3-D array.
 
@@ -154,6 +188,15 @@ class SequenceWindows:
         self._geometries = self._chain_geometries()
 
     @classmethod
+    @validate_params(
+        {
+            # X is left to check_array, whose messages use `name`.
+            "target_columns": [_Columns(names=False)],
+            "delay": [Interval(numbers.Integral, 1, None, closed="left")],
+            "name": [str],
+        },
+        prefer_skip_nested_validation=True,
+    )
     def from_array(cls, X, *, target_columns=None, delay=1, name="X"):
         """Wrap a 3-D array of windows (or 2-D, meaning one feature).
 
@@ -161,13 +204,18 @@ class SequenceWindows:
         ----------
         X : array-like of shape (n_windows, window_length[, n_features])
             Windows that were already built.
-        target_columns : int, sequence of int or None
-            Feature columns that the targets are values of; defaults to 0 for
+        target_columns : int, list of int or None, default=None
+            Feature columns that the targets are values of; None means 0 for
             single-feature windows and unknown otherwise.
-        delay : int, default=1
+        delay : int >= 1, default=1
             Steps from the last window step to the first target.
         name : str, default="X"
             Name used in error messages.
+
+        Returns
+        -------
+        windows : SequenceWindows
+            One window per row of ``X``, over a read-only view of it.
         """
         # check_array gives scikit-learn's usual messages (1-D input, empty
         # input, complex or non-numeric data, NaN/inf) for plain arrays.
@@ -189,7 +237,9 @@ class SequenceWindows:
         if target_columns is None and n_features == 1:
             target_columns = (0,)
         elif target_columns is not None:
-            target_columns = _check_columns(target_columns, n_features)
+            target_columns = _check_columns(
+                target_columns, n_features, argument="target_columns"
+            )
         geometry = WindowGeometry.regular(
             array.shape[1],
             delay=delay,
@@ -484,17 +534,17 @@ def as_windows(X, name="X"):
     return SequenceWindows.from_array(X, name=name)
 
 
-def _check_columns(columns, n_features, names=None):
+def _check_columns(columns, n_features, names=None, argument="target"):
     single = isinstance(columns, (str, numbers.Integral))
     requested = [columns] if single else list(columns)
     if not requested:
-        raise ValueError("`target` must name at least one column, got [].")
+        raise ValueError(f"`{argument}` must name at least one column, got [].")
     indices = []
     for column in requested:
-        if names is not None and not isinstance(column, numbers.Integral):
+        if names is not None and isinstance(column, str):
             if column not in names:
                 raise ValueError(
-                    f"`target` column {column!r} does not exist; available "
+                    f"`{argument}` column {column!r} does not exist; available "
                     f"columns: {list(names)}."
                 )
             indices.append(names.index(column))
@@ -504,23 +554,212 @@ def _check_columns(columns, n_features, names=None):
             indices.append(int(column) % n_features)
         else:
             raise ValueError(
-                f"`target` column {column!r} does not exist; the series has "
+                f"`{argument}` column {column!r} does not exist; the series has "
                 f"{n_features} column(s): use an index in [0, {n_features})"
                 + (" or a column name." if names is not None else ".")
             )
     return tuple(indices)
 
 
+# Object columns of these kinds convert to floats; "empty" (all missing)
+# becomes NaN, which the finite check then reports by row.
+_NUMERIC_OBJECTS = {
+    "integer",
+    "floating",
+    "mixed-integer-float",
+    "decimal",
+    "boolean",
+    "empty",
+}
+
+
+def _is_numeric(column, dtype):
+    import pandas as pd
+
+    if isinstance(dtype, pd.CategoricalDtype):
+        # Labels, even when they look like numbers: their codes carry no order.
+        return False
+    if dtype.kind == "O":
+        return pd.api.types.infer_dtype(column, skipna=True) in _NUMERIC_OBJECTS
+    return dtype.kind in "biufc"
+
+
+def _check_numeric_columns(data):
+    """Raise a ValueError naming the DataFrame columns (or Series) of non-numbers."""
+    if hasattr(data, "columns"):
+        bad = [
+            (name, dtype)
+            for (name, dtype), (_, column) in zip(data.dtypes.items(), data.items())
+            if not _is_numeric(column, dtype)
+        ]
+        if not bad:
+            return
+        listing = ", ".join(f"{name!r} ({dtype})" for name, dtype in bad)
+        names = [name for name, _ in bad]
+        raise ValueError(
+            f"`data` has {'column' if len(bad) == 1 else 'columns'} {listing} "
+            "that do not hold numbers, and windows are made of numbers: drop "
+            f"them (data.drop(columns={names!r})) or encode them as numbers "
+            f"first, e.g. pd.get_dummies(data, columns={names!r}, dtype=float)."
+        )
+    if not _is_numeric(data, data.dtype):
+        name = "" if data.name is None else f" {data.name!r}"
+        raise ValueError(
+            f"`data` is the series{name} ({data.dtype}), which does not hold "
+            "numbers, and windows are made of numbers: drop or encode it as "
+            "numbers first, e.g. pd.get_dummies(data, dtype=float)."
+        )
+
+
+def _label(index, position):
+    return f"position {position} ({index[position]})"
+
+
+_OR_AS_ROWS = (
+    " If the rows are consecutive steps whatever their labels, pass "
+    "data.to_numpy() instead."
+)
+
+
+def _check_index(index):
+    """Refuse an index whose rows are not sorted, distinct, evenly spaced steps.
+
+    Windows are cut by row, so such an index would silently give windows
+    that mix the order of time or skip over gaps.  Only indexes of times and
+    numbers are checked: other labels (names, categories) carry no order.
+    """
+    import pandas as pd
+
+    if isinstance(index, pd.RangeIndex) and index.step > 0:
+        return
+    if isinstance(index, pd.DatetimeIndex | pd.PeriodIndex | pd.TimedeltaIndex):
+        key, spaced = index.asi8, True
+    elif isinstance(index, pd.MultiIndex) or index.dtype.kind not in "iuf":
+        return
+    else:
+        key, spaced = index.to_numpy(), index.dtype.kind in "iu"
+    if index.hasnans:
+        position = int(np.flatnonzero(index.isna())[0])
+        raise ValueError(
+            f"The index of `data` has a missing label ({index[position]}) at "
+            f"position {position}: every row needs its time. Drop or label "
+            "those rows first, e.g. data[data.index.notna()]." + _OR_AS_ROWS
+        )
+    later, earlier = key[1:], key[:-1]
+    backwards = np.flatnonzero(later < earlier)
+    if backwards.size:
+        position = int(backwards[0]) + 1
+        raise ValueError(
+            "The index of `data` is not in increasing order: "
+            f"{_label(index, position)} comes after {index[position - 1]}. "
+            "Windows are cut in row order, so sort the rows first: "
+            "data.sort_index()." + _OR_AS_ROWS
+        )
+    repeated = np.flatnonzero(later == earlier)
+    if repeated.size:
+        position = int(repeated[0]) + 1
+        raise ValueError(
+            f"The index of `data` has duplicate labels: {_label(index, position)} "
+            "repeats the label before it. Keep one row per label, e.g. "
+            "data[~data.index.duplicated()], or average them: "
+            "data.groupby(level=0).mean()." + _OR_AS_ROWS
+        )
+    if spaced and len(key) > 2:
+        _check_spacing(index, later - earlier)
+
+
+def _check_spacing(index, steps):
+    """Raise when the steps of a sorted index without repeats are uneven."""
+    import pandas as pd
+
+    if np.all(steps == steps[0]):
+        return
+    step = None
+    if isinstance(index, pd.DatetimeIndex):
+        # Months, business days and days across a DST change are regular
+        # steps of unequal length.
+        if index.freq is not None or pd.infer_freq(index) is not None:
+            return
+        # The frequency of the first labels tells such steps from gaps.
+        step = pd.infer_freq(index[:3])
+    if step is not None:
+        regular = pd.date_range(index[0], periods=len(index), freq=step)
+        off = np.flatnonzero(index != regular)
+        if not off.size:
+            return
+        position, pattern = int(off[0]), f"it starts in steps of {step!r}"
+    else:
+        values, counts = np.unique(steps, return_counts=True)
+        usual = values[np.argmax(counts)]
+        position = int(np.flatnonzero(steps != usual)[0]) + 1
+        step = _step(index, int(np.flatnonzero(steps == usual)[0]) + 1)
+        pattern = f"most steps are {step}"
+    raise ValueError(
+        f"The index of `data` is unevenly spaced: {pattern} but "
+        f"{_label(index, position)} is {_step(index, position)} after the one "
+        f"before ({index[position - 1]}). Windows count rows, not time, so a gap "
+        "would silently join distant steps: fill the gaps first, e.g. "
+        f"{_fill_gaps(index, step)}." + _OR_AS_ROWS
+    )
+
+
+def _fill_gaps(index, step):
+    """Code that reindexes ``data`` to regular ``step``s and interpolates."""
+    import pandas as pd
+
+    if isinstance(index, pd.DatetimeIndex):
+        freq = step if isinstance(step, str) else _alias(step)
+        return f"data.asfreq({freq!r}).interpolate()"
+    ends = "data.index[0], data.index[-1]"
+    if isinstance(index, pd.PeriodIndex):
+        labels = f"pd.period_range({ends}, freq={index.freqstr!r})"
+    elif isinstance(index, pd.TimedeltaIndex):
+        labels = f"pd.timedelta_range({ends}, freq={_alias(step)!r})"
+    else:
+        labels = f"range({index[0]}, {index[-1] + step}, {step})"
+    return f"data.reindex({labels}).interpolate()"
+
+
+def _step(index, position):
+    """The step from the label before ``position`` to it, as a user reads it."""
+    import pandas as pd
+
+    if isinstance(index, pd.PeriodIndex):
+        count = (index.asi8[position] - index.asi8[position - 1]) // index.freq.n
+        return f"{count} period{'' if count == 1 else 's'}"
+    return index[position] - index[position - 1]
+
+
+def _alias(step):
+    """A pandas frequency alias for a `pandas.Timedelta` step."""
+    import pandas as pd
+
+    for unit, alias in (("1D", "D"), ("1h", "h"), ("1min", "min"), ("1s", "s")):
+        count, rest = divmod(step, pd.Timedelta(unit))
+        if not rest:
+            return alias if count == 1 else f"{count}{alias}"
+    return pd.tseries.frequencies.to_offset(step).freqstr
+
+
 def _series_to_array(data):
     """Return (2-D float array, column names or None, index or None)."""
     names = index = None
-    if hasattr(data, "columns") and hasattr(data, "to_numpy"):
-        names, index = [c for c in data.columns], data.index
-        array = data.to_numpy()
-    elif hasattr(data, "to_numpy") and hasattr(data, "index"):
-        names = None if data.name is None else [data.name]
+    if hasattr(data, "to_numpy") and hasattr(data, "index"):
+        _check_numeric_columns(data)
+        _check_index(data.index)
         index = data.index
-        array = data.to_numpy()[:, np.newaxis]
+        if hasattr(data, "columns"):
+            names = list(data.columns)
+        else:
+            names = None if data.name is None else [data.name]
+        dtypes = data.dtypes if hasattr(data, "columns") else [data.dtype]
+        if all(isinstance(dtype, np.dtype) for dtype in dtypes):
+            array = data.to_numpy()
+        else:
+            # Nullable columns: missing values as NaN, reported below by row.
+            array = data.to_numpy(dtype=np.float64, na_value=np.nan)
+        if array.ndim == 1:
+            array = array[:, np.newaxis]
     else:
         array = data if isinstance(data, np.memmap) else np.asarray(data)
         if array.ndim == 1:
@@ -534,6 +773,21 @@ def _series_to_array(data):
     return array, names, index
 
 
+_STEPS = Interval(numbers.Integral, 1, None, closed="left")
+
+
+@validate_params(
+    {
+        "data": ["array-like"],
+        "window_length": [_STEPS],
+        "horizon": [_STEPS],
+        "delay": [_STEPS],
+        "sampling_rate": [_STEPS],
+        "stride": [_STEPS],
+        "target": [_Columns(names=True)],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_windows(
     data, *, window_length, horizon=1, delay=1, sampling_rate=1, stride=1, target=None
 ):
@@ -547,7 +801,14 @@ def make_windows(
     ----------
     data : array-like of shape (n_steps,) or (n_steps, n_features)
         The series, oldest first: an array (a `numpy.memmap` too), pandas
-        Series or DataFrame.  Must be finite.
+        Series or DataFrame.  Must be finite numbers: a string, categorical
+        or date column is refused by name (drop or encode it).  Rows are
+        taken as consecutive steps, so a pandas index of times or numbers
+        must be sorted, without repeated labels, and, for times, periods,
+        durations and integers, evenly spaced (calendar frequencies such as
+        month starts count as even); any `pandas.RangeIndex` with a positive
+        step is fine, and other labels (names) are not checked.  Pass
+        ``data.to_numpy()`` to window the rows as they are.
     window_length : int
         Steps per window (after sampling).
     horizon : int, default=1
@@ -559,9 +820,9 @@ def make_windows(
         spans ``(window_length - 1) * sampling_rate + 1`` steps.
     stride : int, default=1
         Steps between the ends of consecutive windows.
-    target : int, str, sequence of them, or None, default=None
-        Target column(s) by index or DataFrame column name.  None means the
-        only column of a univariate series.
+    target : int, str, list of them, or None, default=None
+        Target column(s) by position or DataFrame column name.  None means
+        the only column of a univariate series.
 
     Returns
     -------
@@ -584,11 +845,8 @@ def make_windows(
     >>> np.asarray(X[0])[:, 0], y[0]
     (array([0., 2., 4., 6.]), array([7., 8.]))
     """
-    window_length = _check_positive_int(window_length, "window_length")
-    horizon = _check_positive_int(horizon, "horizon")
-    delay = _check_positive_int(delay, "delay")
-    sampling_rate = _check_positive_int(sampling_rate, "sampling_rate")
-    stride = _check_positive_int(stride, "stride")
+    window_length, horizon, delay = int(window_length), int(horizon), int(delay)
+    sampling_rate, stride = int(sampling_rate), int(stride)
     array, names, index = _series_to_array(data)
     n_steps, n_features = array.shape
     if target is None:

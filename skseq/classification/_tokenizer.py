@@ -4,10 +4,13 @@ import collections
 import itertools
 import numbers
 import re
+from collections.abc import Mapping
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
+
+from .._param_validation import Interval, fit_context, invalid_parameter
 
 __all__ = ["OOV_ID", "PAD_ID", "SENTIMENT_TOKEN_PATTERN", "TextTokenizer"]
 
@@ -16,6 +19,8 @@ PAD_ID = 0
 #: Id of every token outside the vocabulary.
 OOV_ID = 1
 _N_RESERVED = 2
+#: Number of ids the int32 output can hold: token ids kept must be below it.
+_ID_LIMIT = 2**31
 
 #: A ``token_pattern`` for the sentiment of short English texts: words of any
 #: length (``"a"`` and ``"i"`` too), the clitics ``n't``, ``'s``, ``'re``,
@@ -46,7 +51,12 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         own id: the most frequent ones in the training documents, ties broken
         alphabetically.  None keeps every token.  For integer token sequences,
         ids ``>= max_features`` become out-of-vocabulary (ids ``0`` and ``1``
-        keep their reserved meaning).
+        keep their reserved meaning); the other ids are kept as they are, as
+        ``keras.datasets.imdb`` ranks them, so ``vocabulary_size_`` is the
+        largest id kept plus one.  The output is int32, so ``fit`` refuses
+        an id of ``2**31`` or more that would be kept (with None, any such
+        id): set ``max_features``, or renumber sparse ids such as hashes
+        densely first, e.g. with ``np.unique(..., return_inverse=True)``.
     max_length : int or None, default=None
         Length of every output sequence.  None learns it in ``fit`` as the
         length of the longest training document, like ``pad_sequences``; for
@@ -62,9 +72,10 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    vocabulary_ : dict
-        Token to id.  For integer token sequences, the identity map of the ids
-        kept (``2 .. vocabulary_size_ - 1``).
+    vocabulary_ : dict or Mapping
+        Token to id.  For integer token sequences, a read-only mapping of each
+        id kept to itself (``2 .. vocabulary_size_ - 1``), which holds no
+        table, so it costs nothing however large the ids.
     vocabulary_size_ : int
         Number of ids, reserved ones included: the ``input_dim`` of an
         embedding layer.
@@ -102,6 +113,16 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
            [0, 7]], dtype=int32)
     """
 
+    _parameter_constraints = {
+        "max_features": [
+            Interval(numbers.Integral, _N_RESERVED + 1, None, closed="left"),
+            None,
+        ],
+        "max_length": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "lowercase": ["boolean"],
+        "token_pattern": [str],
+    }
+
     def __init__(
         self,
         *,
@@ -115,6 +136,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         self.lowercase = lowercase
         self.token_pattern = token_pattern
 
+    @fit_context
     def fit(self, X, y=None):
         """Learn the vocabulary and the sequence length from documents.
 
@@ -133,6 +155,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         self._fit_sequences(X)
         return self
 
+    @fit_context
     def fit_transform(self, X, y=None):
         """Fit to ``X`` and return its padded sequences, tokenising once.
 
@@ -165,23 +188,25 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
 
     def _fit_sequences(self, X):
         """Fit, returning the training documents as (flat ids, lengths)."""
-        max_features, max_length = self._check_params()
+        self._check_token_pattern()
         kind, docs = _as_documents(X)
         if not docs:
             raise ValueError("`X` is empty: fit needs at least one document.")
         if kind == "text":
             tokens, lengths = self._tokenize(docs)
-            self.vocabulary_ = _build_vocabulary(tokens, max_features)
+            self.vocabulary_ = _build_vocabulary(tokens, self.max_features)
             self.vocabulary_size_ = len(self.vocabulary_) + _N_RESERVED
             ids = _lookup(tokens, self.vocabulary_)
         else:
             ids, lengths = _concat_ids(docs)
             size = int(ids.max(initial=OOV_ID)) + 1
-            if max_features is not None:
-                size = min(size, max_features)
+            if self.max_features is not None:
+                size = min(size, self.max_features)
+            if size > _ID_LIMIT:
+                raise _too_large(docs, ids, lengths, self.max_features)
             self.vocabulary_size_ = size
             ids = _clip_ids(ids, self.vocabulary_size_)
-            self.vocabulary_ = {i: i for i in range(_N_RESERVED, self.vocabulary_size_)}
+            self.vocabulary_ = _IdentityVocabulary(self.vocabulary_size_)
         if not len(ids):
             how = f" after tokenising with token_pattern={self.token_pattern!r}"
             raise ValueError(
@@ -190,7 +215,9 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
                 "vocabulary from."
             )
         self.input_kind_ = kind
-        self.max_length_ = int(lengths.max()) if max_length is None else max_length
+        self.max_length_ = (
+            int(lengths.max()) if self.max_length is None else int(self.max_length)
+        )
         return ids, lengths
 
     def _encode(self, X):
@@ -226,29 +253,21 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
         return list(itertools.chain.from_iterable(per_doc)), lengths
 
-    def _check_params(self):
-        max_features = _check_optional_int(
-            self.max_features, "max_features", minimum=_N_RESERVED + 1
-        )
-        max_length = _check_optional_int(self.max_length, "max_length", minimum=1)
-        if not isinstance(self.token_pattern, str):
-            raise TypeError(
-                "`token_pattern` must be a regular expression as a str, got "
-                f"{self.token_pattern!r}."
-            )
+    def _check_token_pattern(self):
+        # What a str constraint cannot see: that it compiles, and its groups.
         try:
             groups = re.compile(self.token_pattern).groups
-        except re.error as exc:
-            raise ValueError(
-                f"`token_pattern`={self.token_pattern!r} is not a valid regular "
-                f"expression: {exc}."
+        except re.error as error:
+            allowed = f"a valid regular expression (re.compile says: {error})"
+            raise invalid_parameter(
+                self, "token_pattern", allowed, self.token_pattern
             ) from None
         if groups > 1:
-            raise ValueError(
-                f"`token_pattern`={self.token_pattern!r} has {groups} capturing "
-                "groups; it may have at most one (the token)."
+            allowed = (
+                "a regular expression with at most one capturing group, the "
+                f"token (this one has {groups})"
             )
-        return max_features, max_length
+            raise invalid_parameter(self, "token_pattern", allowed, self.token_pattern)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -260,16 +279,6 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
 
 
 _KIND_NAMES = {"text": "str documents", "ids": "integer token sequences"}
-
-
-def _check_optional_int(value, name, *, minimum):
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`{name}` must be None or an int, got {value!r}.")
-    if value < minimum:
-        raise ValueError(f"`{name}` must be None or an int >= {minimum}, got {value}.")
-    return int(value)
 
 
 def _as_documents(X):
@@ -330,7 +339,12 @@ def _kind_of(doc, index):
 
 
 def _concat_ids(docs):
-    """Token id sequences as one int32 array, and the length of each."""
+    """Token id sequences as one int64 array, and the length of each.
+
+    uint64 ids of ``_ID_LIMIT`` or more are capped at it, since past the
+    int64 range they would wrap to negative numbers: the output cannot hold
+    them, so they are out-of-vocabulary or refused whatever their value.
+    """
     arrays = [np.asarray(doc) for doc in docs]
     for index, array in enumerate(arrays):
         if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
@@ -339,12 +353,63 @@ def _concat_ids(docs):
                 f"shape {array.shape} and dtype {array.dtype}."
             )
     lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
-    ids = np.concatenate([np.zeros(0, np.int64), *arrays]).astype(np.int64)
+    ids = np.concatenate(
+        [np.zeros(0, np.int64)]
+        + [
+            np.minimum(array, _ID_LIMIT).astype(np.int64)
+            if array.dtype == np.uint64
+            else array.astype(np.int64, copy=False)
+            for array in arrays
+        ]
+    )
     if ids.size and ids.min() < 0:
+        position = int(np.argmin(ids))
+        document = int(np.searchsorted(np.cumsum(lengths), position, side="right"))
         raise ValueError(
-            f"`X` holds a negative token id ({ids.min()}); ids must be >= 0."
+            f"`X` holds a negative token id ({ids[position]}) in X[{document}]; "
+            "ids must be >= 0."
         )
     return ids, lengths
+
+
+def _too_large(docs, ids, lengths, max_features):
+    """The error for a token id that would be kept but cannot be output."""
+    position = int(np.argmax(ids >= _ID_LIMIT))
+    document = int(np.searchsorted(np.cumsum(lengths), position, side="right"))
+    start = int(lengths[:document].sum())
+    token = int(np.asarray(docs[document])[position - start])
+    return ValueError(
+        f"X[{document}] holds token id {token}, but ids are kept as they are "
+        f"and returned as int32, so with max_features={max_features!r} every "
+        f"id must be below {_ID_LIMIT} (2**31). Set max_features (ids from it "
+        "on become out-of-vocabulary), or renumber the ids densely first, e.g. "
+        "np.unique(all_ids, return_inverse=True)."
+    )
+
+
+class _IdentityVocabulary(Mapping):
+    """The token ids ``2 .. size - 1``, each mapped to itself, without a table."""
+
+    def __init__(self, size):
+        self._ids = range(_N_RESERVED, size)
+
+    def __getitem__(self, token):
+        if isinstance(token, numbers.Integral) and not isinstance(token, bool):
+            if token in self._ids:
+                return int(token)
+        raise KeyError(token)
+
+    def __iter__(self):
+        return iter(self._ids)
+
+    def __len__(self):
+        return len(self._ids)
+
+    def __repr__(self):
+        if len(self) <= 10:
+            return repr(dict(self))
+        first, last = self._ids[0], self._ids[-1]
+        return f"{{{first}: {first}, ..., {last}: {last}}}"
 
 
 def _clip_ids(ids, vocabulary_size):

@@ -1,9 +1,11 @@
 """The IMDB movie reviews (Maas et al., 2011), downloaded once and cached."""
 
+import gzip
 import os
 import re
 import tarfile
 import tempfile
+import zlib
 
 import joblib
 import numpy as np
@@ -94,6 +96,14 @@ def fetch_imdb(
     (data, target) : tuple
         With ``return_X_y=True``.
 
+    Raises
+    ------
+    OSError
+        When the data is not cached and ``download_if_missing=False``, or
+        when the cached archive or its parsed copy cannot be read; the
+        message names the file to delete (and the review, for text that is
+        not UTF-8).
+
     Examples
     --------
     >>> from skseq.datasets import fetch_imdb
@@ -148,7 +158,7 @@ def _load_corpus(data_home, download_if_missing):
     folder = get_data_home(data_home) / _FOLDER
     cache = folder / _CACHE
     if cache.exists():
-        return joblib.load(cache)
+        return _load_cache(cache)
     archive = folder / ARCHIVE.filename
     if not archive.exists():
         if not download_if_missing:
@@ -163,25 +173,58 @@ def _load_corpus(data_home, download_if_missing):
     return corpus
 
 
+def _load_cache(path):
+    try:
+        return joblib.load(path)
+    except Exception as error:
+        # Whatever broke the file (truncation, another joblib or numpy), the
+        # remedy is the same: it is only a parsed copy of the archive.
+        raise OSError(
+            f"{path} cannot be read ({type(error).__name__}: {error}); delete it: "
+            "the next call rebuilds it from the archive, downloading that again "
+            "if it is not there."
+        ) from error
+
+
 def _read_archive(path):
     """Labelled reviews of ``path`` as {subset: {column: ndarray}}."""
     rows = {"train": [], "test": []}
-    with tarfile.open(path, "r:gz") as archive:
-        for member in archive:
-            match = _MEMBER.match(member.name)
-            if match is None or not member.isfile():
-                continue
-            part, label, review_id, rating = match.groups()
-            text = archive.extractfile(member).read().decode("utf-8")
-            text = text.replace("<br />", "\n")
-            key = (TARGET_NAMES.index(label), int(review_id))
-            rows[part].append((key, text, int(rating), member.name))
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            for member in archive:
+                match = _MEMBER.match(member.name)
+                if match is None or not member.isfile():
+                    continue
+                part, label, review_id, rating = match.groups()
+                text = _review(archive, member, path)
+                key = (TARGET_NAMES.index(label), int(review_id))
+                rows[part].append((key, text, int(rating), member.name))
+    except (tarfile.TarError, gzip.BadGzipFile, zlib.error, EOFError) as error:
+        raise OSError(
+            f"{path} is not a readable IMDB archive ({type(error).__name__}: "
+            f"{error}); delete it so that it is downloaded again, or copy the "
+            f"original from {ARCHIVE.url} there."
+        ) from error
     if not rows["train"] and not rows["test"]:
         raise OSError(
             f"{path} holds no reviews named aclImdb/<train|test>/<neg|pos>/"
             "<id>_<rating>.txt; delete it so that it is downloaded again."
         )
     return {part: _columns(part_rows) for part, part_rows in rows.items()}
+
+
+def _review(archive, member, path):
+    """The text of one review, with the ``<br />`` line breaks as newlines."""
+    data = archive.extractfile(member).read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise OSError(
+            f"{path}: the review {member.name} is not UTF-8 text ({error}), so "
+            "the archive is damaged or not the original one; delete it so that "
+            "it is downloaded again."
+        ) from error
+    return text.replace("<br />", "\n")
 
 
 def _columns(rows):

@@ -1,6 +1,7 @@
 """The Jena climate series (Chollet's weather data), downloaded once and cached."""
 
 import zipfile
+import zlib
 
 import pandas as pd
 from sklearn.utils import Bunch
@@ -83,6 +84,13 @@ def fetch_jena_climate(*, data_home=None, download_if_missing=True, as_frame=Tru
         ``feature_names`` (the 14 column names), ``index`` (the
         ``DatetimeIndex`` named "Date Time") and ``DESCR``.
 
+    Raises
+    ------
+    OSError
+        When the data is not cached and ``download_if_missing=False``, or
+        when the cached archive cannot be read as the Jena climate CSV; the
+        message names the file to delete.
+
     See Also
     --------
     skseq.make_windows : Cut the series into windows and targets.
@@ -94,7 +102,14 @@ def fetch_jena_climate(*, data_home=None, download_if_missing=True, as_frame=Tru
     >>> jena = fetch_jena_climate()  # doctest: +SKIP
     >>> jena.frame.shape  # doctest: +SKIP
     (420551, 14)
-    >>> X, y = make_windows(jena.frame, window_length=120, sampling_rate=6,
+
+    A few time stamps are repeated or missing, and `~skseq.make_windows`
+    refuses such an index (windows count rows, not time): keep one row per
+    time stamp and fill the gaps first.
+
+    >>> frame = jena.frame[~jena.frame.index.duplicated()]  # doctest: +SKIP
+    >>> frame = frame.sort_index().asfreq("10min").interpolate()  # doctest: +SKIP
+    >>> X, y = make_windows(frame, window_length=120, sampling_rate=6,
     ...                     delay=144, target="T (degC)")  # doctest: +SKIP
     """
     frame = _load_frame(data_home, download_if_missing)
@@ -130,24 +145,33 @@ def _load_frame(data_home, download_if_missing):
 
 def _read_archive(path):
     """The CSV inside the zip ``path`` as a DataFrame indexed by time."""
+    member = None
     try:
         with zipfile.ZipFile(path) as archive:
-            with archive.open(_csv_member(archive, path)) as csv:
+            member = _csv_member(archive, path)
+            with archive.open(member) as csv:
                 frame = pd.read_csv(csv, index_col=_TIME)
+        _check_columns(frame, path)
         frame.index = pd.to_datetime(frame.index, format=_TIME_FORMAT)
-    except (zipfile.BadZipFile, pd.errors.ParserError, ValueError) as error:
+        frame = frame.astype(float)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
+        where = "" if member is None else f"{member}: "
         raise OSError(
-            f"{path} is not a readable Jena climate archive ({error}); delete "
-            "it so that it is downloaded again."
+            f"{path} is not a readable Jena climate archive ({where}"
+            f"{type(error).__name__}: {error}); delete it so that it is "
+            "downloaded again."
         ) from error
+    frame.index.name = _TIME
+    return frame
+
+
+def _check_columns(frame, path):
     if tuple(frame.columns) != FEATURE_NAMES:
         raise OSError(
             f"{path} does not hold the Jena climate columns: expected "
             f"{list(FEATURE_NAMES)}, found {list(frame.columns)}; delete it so "
             "that it is downloaded again."
         )
-    frame.index.name = _TIME
-    return frame.astype(float)
 
 
 def _csv_member(archive, path):

@@ -1,4 +1,8 @@
 import pickle
+import re
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -8,6 +12,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
+from skseq._param_validation import InvalidParameterError
 from skseq.classification import SENTIMENT_TOKEN_PATTERN, TextTokenizer
 
 DOCS = ["A great, great film", "a dull film", "Great acting!", "dull dull plot"]
@@ -157,20 +162,35 @@ def test_transform_requires_the_kind_seen_in_fit():
 
 
 @pytest.mark.parametrize(
-    ("params", "error", "match"),
+    ("params", "match"),
     [
-        ({"max_features": 2}, ValueError, r"`max_features` .* int >= 3"),
-        ({"max_features": 1.5}, TypeError, r"`max_features` must be None or an int"),
-        ({"max_length": 0}, ValueError, r"`max_length` must be None or an int >= 1"),
-        ({"max_length": True}, TypeError, r"`max_length`"),
-        ({"token_pattern": "("}, ValueError, r"not a valid regular expression"),
-        ({"token_pattern": r"(a)(b)"}, ValueError, r"at most one"),
-        ({"token_pattern": None}, TypeError, r"`token_pattern` must be"),
+        (
+            {"max_features": 2},
+            r"'max_features' parameter of TextTokenizer must be an int in the range "
+            r"\[3, inf\) or None\. Got 2 instead",
+        ),
+        ({"max_features": 1.5}, r"'max_features' .* Got 1\.5 instead"),
+        ({"max_features": True}, r"'max_features' .* Got True instead"),
+        ({"max_length": 0}, r"'max_length' .* \[1, inf\) or None\. Got 0 instead"),
+        ({"max_length": True}, r"'max_length' .* Got True instead"),
+        ({"lowercase": "yes"}, r"'lowercase' .* Got 'yes' instead"),
+        ({"token_pattern": None}, r"'token_pattern' .* Got None instead"),
+        (
+            {"token_pattern": "("},
+            r"'token_pattern' parameter of TextTokenizer must be a valid regular "
+            r"expression .*missing \).* Got '\(' instead",
+        ),
+        (
+            {"token_pattern": r"(a)(b)"},
+            r"'token_pattern' .* at most one capturing group.*has 2.*"
+            r"Got '\(a\)\(b\)' instead",
+        ),
     ],
 )
-def test_bad_parameters_name_the_argument(params, error, match):
-    with pytest.raises(error, match=match):
-        TextTokenizer(**params).fit(DOCS)
+@pytest.mark.parametrize("method", ["fit", "fit_transform"])
+def test_bad_parameters_name_the_argument(params, match, method):
+    with pytest.raises(InvalidParameterError, match=match):
+        getattr(TextTokenizer(**params), method)(DOCS)
 
 
 def test_not_fitted_and_no_n_features_in():
@@ -201,3 +221,78 @@ def test_tags_describe_text_input():
     assert tags.input_tags.string
     assert tags.input_tags.one_d_array
     assert not tags.input_tags.two_d_array
+
+
+def _run_with_memory_limit(code):
+    """Run ``code`` in a fresh process that may use only 1 GiB more memory.
+
+    A tokenizer that allocated in proportion to the largest token id would
+    fail there with MemoryError instead of exhausting this machine.
+    """
+    script = textwrap.dedent(
+        """
+        import resource
+        import numpy as np
+        from skseq.classification import TextTokenizer
+
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[0])
+        now = pages * resource.getpagesize()
+        resource.setrlimit(resource.RLIMIT_AS, (now + (1 << 30), -1))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script + textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="memory limit via /proc"
+)
+def test_huge_token_ids_allocate_nothing_in_proportion():
+    output = _run_with_memory_limit(
+        """
+        tokenizer = TextTokenizer(max_features=None).fit([[2, 2**31 - 1, 5]])
+        print(tokenizer.vocabulary_size_, len(tokenizer.vocabulary_))
+        print(tokenizer.vocabulary_[2**31 - 1], tokenizer.vocabulary_[7])
+        print(tokenizer.transform([[2**31 - 1, 9, 2**31]]).tolist())
+        for ids in ([2**40], np.array([2**63], dtype=np.uint64)):
+            try:
+                TextTokenizer(max_features=None).fit([[3], ids])
+            except ValueError as error:
+                print(error)
+        """
+    )
+    lines = output.splitlines()
+    assert lines[0] == f"{2**31} {2**31 - 2}"
+    assert lines[1] == f"{2**31 - 1} 7"
+    assert lines[2] == f"[[{2**31 - 1}, 9, 1]]"
+    assert re.search(rf"X\[1\] holds token id {2**40}, .* below 2147483648", lines[3])
+    assert f"token id {2**63}," in lines[4]
+    assert "max_features" in lines[3]
+    assert "np.unique" in lines[3]
+
+
+def test_identity_vocabulary_of_ids_acts_as_a_dict():
+    vocabulary = TextTokenizer(max_features=None).fit([[3, 6]]).vocabulary_
+    assert vocabulary == {2: 2, 3: 3, 4: 4, 5: 5, 6: 6}
+    assert dict(vocabulary) == {2: 2, 3: 3, 4: 4, 5: 5, 6: 6}
+    assert 6 in vocabulary
+    for missing in (7, 1, True, "3"):
+        assert missing not in vocabulary
+    assert vocabulary.get(9, "oov") == "oov"
+    assert repr(vocabulary) == "{2: 2, 3: 3, 4: 4, 5: 5, 6: 6}"
+    assert pickle.loads(pickle.dumps(vocabulary)) == vocabulary
+
+
+def test_uint64_ids_above_int64_are_out_of_vocabulary_not_negative():
+    ids = np.array([5, 2**63, 2**64 - 1], dtype=np.uint64)
+    tokenizer = TextTokenizer(max_features=10).fit([ids])
+    np.testing.assert_array_equal(tokenizer.transform([ids]), [[5, 1, 1]])
+    small = [np.array([5, 200], dtype=np.uint8), np.array([7], dtype=np.int16)]
+    np.testing.assert_array_equal(tokenizer.transform(small), [[0, 5, 1], [0, 0, 7]])

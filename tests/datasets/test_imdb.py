@@ -1,6 +1,7 @@
 import hashlib
 import io
 import os
+import re
 import tarfile
 
 import numpy as np
@@ -24,7 +25,7 @@ def make_archive(path, members=REVIEWS):
     """A small tar.gz with the layout of aclImdb_v1.tar.gz; returns its SHA-256."""
     with tarfile.open(path, "w:gz") as archive:
         for name, text in members.items():
-            data = text.encode("utf-8")
+            data = text if isinstance(text, bytes) else text.encode("utf-8")
             info = tarfile.TarInfo(name)
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
@@ -178,3 +179,57 @@ def test_token_ids_use_the_training_vocabulary(cached_archive):
 def test_bad_arguments(tmp_path, kwargs, match):
     with pytest.raises(ValueError, match=match):
         fetch_imdb(data_home=tmp_path, **kwargs)
+
+
+def _gzip_of_a_tar():
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        data = b"A great film. " * 200
+        info = tarfile.TarInfo("aclImdb/train/pos/3_9.txt")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"<html>Not found</html>",
+        _gzip_of_a_tar()[:60],
+        _gzip_of_a_tar()[:40] + bytes(b ^ 0x55 for b in _gzip_of_a_tar()[40:]),
+    ],
+    ids=["not-gzip", "truncated", "damaged"],
+)
+def test_unreadable_archive_names_the_file_and_what_to_do(tmp_path, content):
+    folder = tmp_path / "imdb"
+    folder.mkdir()
+    path = folder / _imdb.ARCHIVE.filename
+    path.write_bytes(content)
+    match = re.escape(str(path)) + r" is not a readable IMDB archive .*delete it"
+    with pytest.raises(OSError, match=match):
+        fetch_imdb(data_home=tmp_path, download_if_missing=False)
+    assert not (folder / "aclImdb_v1.joblib").exists()
+
+
+def test_review_that_is_not_utf8_names_the_archive_and_the_member(tmp_path):
+    folder = tmp_path / "imdb"
+    folder.mkdir()
+    path = folder / _imdb.ARCHIVE.filename
+    make_archive(path, {**REVIEWS, "aclImdb/train/neg/7_2.txt": b"caf\xe9 \xff"})
+    match = (
+        re.escape(str(path)) + r": the review aclImdb/train/neg/7_2\.txt is not "
+        r"UTF-8 text .*position 3.*delete .* downloaded again"
+    )
+    with pytest.raises(OSError, match=match):
+        fetch_imdb(data_home=tmp_path, download_if_missing=False)
+
+
+def test_unreadable_cache_names_the_file_and_what_to_do(cached_archive):
+    cache = cached_archive / "imdb" / "aclImdb_v1.joblib"
+    cache.write_bytes(b"garbage")
+    match = (
+        re.escape(str(cache))
+        + r" cannot be read .*delete it: the next call rebuilds it"
+    )
+    with pytest.raises(OSError, match=match):
+        fetch_imdb(data_home=cached_archive)

@@ -1,4 +1,5 @@
 import hashlib
+import re
 import zipfile
 
 import numpy as np
@@ -19,9 +20,9 @@ ROWS = [
 ]
 
 
-def make_archive(path, header=HEADER, rows=ROWS):
+def make_archive(path, header=HEADER, rows=ROWS, compression=zipfile.ZIP_STORED):
     """A small zip laid out like jena_climate_2009_2016.csv.zip; its SHA-256."""
-    with zipfile.ZipFile(path, "w") as archive:
+    with zipfile.ZipFile(path, "w", compression=compression) as archive:
         archive.writestr(_jena._MEMBER, "\n".join([header, *rows]) + "\n")
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -132,3 +133,50 @@ def test_archive_without_published_checksum_downloads(tmp_path, monkeypatch):
     unchecked = RemoteFile(_jena.ARCHIVE.filename, source.as_uri(), None)
     monkeypatch.setattr(_jena, "ARCHIVE", unchecked)
     assert fetch_jena_climate(data_home=tmp_path / "home").frame.shape == (3, 14)
+
+
+def _cached(tmp_path):
+    folder = tmp_path / "jena_climate"
+    folder.mkdir()
+    return folder / _jena.ARCHIVE.filename
+
+
+def test_cached_archive_with_damaged_data_names_the_file(tmp_path):
+    path = _cached(tmp_path)
+    make_archive(path, rows=ROWS * 200, compression=zipfile.ZIP_DEFLATED)
+    content = bytearray(path.read_bytes())
+    start = 30 + len(_jena._MEMBER)
+    content[start + 10 : start + 30] = bytes(
+        b ^ 0x55 for b in content[start + 10 : start + 30]
+    )
+    path.write_bytes(bytes(content))
+    match = (
+        re.escape(str(path)) + r" is not a readable Jena climate archive .*delete it"
+    )
+    with pytest.raises(OSError, match=match):
+        fetch_jena_climate(data_home=tmp_path, download_if_missing=False)
+
+
+@pytest.mark.parametrize(
+    ("rows", "problem"),
+    [
+        ([ROWS[0], ROWS[1].replace("996.57", "high")], r"could not convert string"),
+        (
+            [ROWS[0].replace("-8.02", "-8\xe9")],
+            r"(codec can't decode|could not convert string)",
+        ),
+        ([ROWS[0].replace("01.01.2009", "2009-01-01")], r"time data"),
+    ],
+    ids=["not-a-number", "not-utf8", "time-format"],
+)
+def test_cached_csv_that_cannot_be_parsed_names_the_file_and_member(
+    tmp_path, rows, problem
+):
+    path = _cached(tmp_path)
+    make_archive(path, rows=rows)
+    match = (
+        r"(?s)" + re.escape(str(path)) + r" is not a readable Jena climate archive "
+        rf"\(jena_climate_2009_2016\.csv: .*{problem}.*\); delete it"
+    )
+    with pytest.raises(OSError, match=match):
+        fetch_jena_climate(data_home=tmp_path, download_if_missing=False)
