@@ -399,10 +399,9 @@ class SequenceWindows:
         Returns a `WindowBatch`: the transformed windows plus what is needed
         to map targets of those windows forward and back.
         """
-        stages = [self._raw_windows(rows)]
-        for operation, geometry in zip(self._operations, self._geometries):
-            stages.append(operation.transform(stages[-1], geometry))
-        return WindowBatch(stages, self._geometries, self._operations)
+        return WindowBatch.from_raw(
+            self._raw_windows(rows), self._geometries, self._operations
+        )
 
     def take(self, rows=slice(None)):
         """Transformed windows at ``rows`` as a new ndarray."""
@@ -442,6 +441,18 @@ class WindowBatch:
         self.stages = stages
         self.geometries = geometries
         self.operations = operations
+
+    @classmethod
+    def from_raw(cls, raw, geometries, operations):
+        """Run raw windows through ``operations`` (one geometry each)."""
+        stages = [raw]
+        for operation, geometry in zip(operations, geometries):
+            stages.append(operation.transform(stages[-1], geometry))
+        return cls(stages, geometries, operations)
+
+    def with_raw_windows(self, raw):
+        """The batch that other raw windows give through the same chain."""
+        return self.from_raw(raw, self.geometries, self.operations)
 
     @property
     def windows(self):
