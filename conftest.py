@@ -1,6 +1,12 @@
-"""Skip doctests of modules whose optional dependency is not installed."""
+"""Test session set-up: array-API checks enabled, optional doctests skipped."""
 
 import importlib.util
+import os
+
+# scikit-learn's common checks include one that NumPy inputs give the same
+# results with array-API dispatch on; it needs SciPy's array-API mode, which
+# is read once, when SciPy is first imported (so this must come first).
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 import pytest
 

@@ -52,7 +52,8 @@ def _refuse_a_series(estimator, X):
                 "window_length) or (n_windows, window_length, n_features), but X "
                 f"is 1-D (a series of {len(X)} values?). Cut a series into windows "
                 "and the targets that follow them first: X, y = "
-                "skseq.make_windows(series, window_length=..., horizon=...)."
+                "skseq.make_windows(series, window_length=..., horizon=...). "
+                "Reshape your data with X.reshape(1, -1) if it is one window."
             )
 
 

@@ -19,9 +19,14 @@ __all__ = ["BaseWindowRegressor"]
 class BaseWindowRegressor(RegressorMixin, BaseEstimator):
     """Base class of the regressors from windows to the targets that follow.
 
-    Subclasses call `_validate_fit_data` in ``fit`` and `_predict_windows`
-    in ``predict``.  Not for direct use.
+    A subclass calls `_validate_fit_data` in its ``fit`` and implements
+    ``_predict_batch(batch)``: the forecasts of a `WindowBatch`, mapped to
+    original units with ``batch.inverse_targets``, of shape
+    ``(n_windows, n_outputs_)``.
     """
+
+    # Windows per prediction batch at most (None: sized by bytes alone).
+    _predict_rows_per_batch = None
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -54,6 +59,37 @@ class BaseWindowRegressor(RegressorMixin, BaseEstimator):
             windows.check_horizon(self.horizon_)
         return windows, y.reshape(len(y), -1)
 
+    def predict(self, X):
+        """Forecast the targets of each window, in the units of ``y``.
+
+        Parameters
+        ----------
+        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
+            Windows with the length, features and target layout seen in
+            ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_windows,) or (n_windows, n_outputs)
+            Forecasts, shaped like the ``y`` given to ``fit``.
+        """
+        windows = validate_windows(self, X, reset=False)
+        self._check_target_layout(windows)
+        predictions = np.empty((len(windows), self.n_outputs_))
+        size = windows.rows_per_batch()
+        if self._predict_rows_per_batch is not None:
+            size = min(size, self._predict_rows_per_batch)
+        # Overflow shows up as non-finite forecasts, which get a clear error
+        # below instead of NumPy's warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for rows, batch in windows.iter_batches(size):
+                predictions[rows] = self._predict_batch(batch)
+        _check_finite_forecasts(self, predictions)
+        return predictions[:, 0] if self._y_ndim == 1 else predictions
+
+    def _predict_batch(self, batch):
+        raise NotImplementedError
+
     def _check_target_layout(self, windows):
         geometry = windows.geometry
         fitted = (self.target_columns_, self.delay_)
@@ -69,43 +105,18 @@ class BaseWindowRegressor(RegressorMixin, BaseEstimator):
             "SequenceWindows.from_array(X, target_columns=..., delay=...)."
         )
 
-    def _predict_windows(self, X, predict_batch, rows_per_batch=None):
-        """Predict ``X`` batch by batch, in original units.
 
-        Parameters
-        ----------
-        X : SequenceWindows or array-like
-        predict_batch : callable
-            ``predict_batch(batch)`` returns forecasts of a `WindowBatch` in
-            original units, of shape ``(n_windows, n_outputs_)``.
-        rows_per_batch : int or None
-            Windows per batch (None: sized by bytes).
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_windows,) or (n_windows, n_outputs_)
-        """
-        windows = validate_windows(self, X, reset=False)
-        self._check_target_layout(windows)
-        predictions = np.empty((len(windows), self.n_outputs_))
-        size = windows.rows_per_batch()
-        if rows_per_batch is not None:
-            size = min(size, rows_per_batch)
-        # Overflow shows up as non-finite forecasts, which get a clear error
-        # below instead of NumPy's warnings.
-        with np.errstate(over="ignore", invalid="ignore"):
-            for rows, batch in windows.iter_batches(size):
-                predictions[rows] = predict_batch(batch)
-        if not np.isfinite(predictions).all():
-            bad = np.flatnonzero(~np.isfinite(predictions).all(axis=1))
-            raise ValueError(
-                f"{type(self).__name__} produced NaN or infinite forecasts for "
-                f"{len(bad)} of {len(predictions)} windows (first: window "
-                f"{bad[0]}). The windows or the fitted model hold values too large "
-                "for float arithmetic; scale the series (e.g. SequenceScaler in "
-                "front) or check it for huge values."
-            )
-        return predictions[:, 0] if self._y_ndim == 1 else predictions
+def _check_finite_forecasts(estimator, predictions):
+    """Raise when some forecasts are NaN or infinite."""
+    if not np.isfinite(predictions).all():
+        bad = np.flatnonzero(~np.isfinite(predictions).all(axis=1))
+        raise ValueError(
+            f"{type(estimator).__name__} produced NaN or infinite forecasts for "
+            f"{len(bad)} of {len(predictions)} windows (first: window "
+            f"{bad[0]}). The windows or the fitted model hold values too large "
+            "for float arithmetic; scale the series (e.g. SequenceScaler in "
+            "front) or check it for huge values."
+        )
 
 
 def _columns(columns):

@@ -41,7 +41,21 @@ ESTIMATORS = [
     ),
 ]
 
-EXPECTED_FAILED_CHECKS = {}
+# Window transformers return lazy SequenceWindows, which are not arrays of
+# any array-API namespace (np.asarray materialises them).
+_LAZY_OUTPUT = {
+    "check_array_api_input": "transform returns lazy SequenceWindows, not an "
+    "array of an array-API namespace"
+}
+EXPECTED_FAILED_CHECKS = {
+    name: _LAZY_OUTPUT
+    for name in (
+        "LookbackWindow",
+        "SequenceScaler",
+        "WindowNormalizer",
+        "SeasonalDifferencer",
+    )
+}
 
 
 @pytest.mark.filterwarnings("ignore::skseq.TargetTransformWarning")

@@ -139,6 +139,8 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
     loaded again.
     """
 
+    _predict_rows_per_batch = _PREDICT_WINDOWS
+
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,
         "strategy": [StrOptions({"multioutput", "recursive", "seq2seq"})],
@@ -169,22 +171,6 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
             The fitted forecaster.
         """
         return self._fit(X, y)
-
-    def predict(self, X):
-        """Forecast the targets of each window, in the units of ``y``.
-
-        Parameters
-        ----------
-        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
-            Windows with the length, features and target layout seen in
-            ``fit``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_windows,) or (n_windows, n_outputs)
-            Forecasts, shaped like the ``y`` given to ``fit``.
-        """
-        return self._predict_windows(X, self._predict_batch, _PREDICT_WINDOWS)
 
     def _sequence_steps(self, window_length):
         """Window step whose targets each output step of the body learns."""

@@ -25,7 +25,7 @@ from .._param_validation import (
     invalid_parameter,
     layer_sizes,
 )
-from ._tokenizer import TextTokenizer
+from ._tokenizer import TextTokenizer, check_token_pattern
 
 __all__ = ["SentimentRNNClassifier"]
 
@@ -277,12 +277,8 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
             # The loss follows from the number of classes.
             if name != "loss"
         },
-        # Passed to the TextTokenizer learned in fit (at least the padding
-        # and out-of-vocabulary ids, plus one token).
-        "max_features": [None, Interval(Integral, 3, None, closed="left")],
-        "max_length": [None, *_POSITIVE_INT],
-        "lowercase": ["boolean"],
-        "token_pattern": [str],
+        # Passed to the TextTokenizer learned in fit.
+        **TextTokenizer._parameter_constraints,
         "embedding_dim": _POSITIVE_INT,
         "embedding_dropout": _DROPOUT,
         "filters": [None, *_POSITIVE_INT],
@@ -425,6 +421,7 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
 
     # -- hooks of BaseKerasEstimator ---------------------------------------------
     def _check_params(self):
+        check_token_pattern(self, self.token_pattern)
         if self.pooling is None and self.cell is None:
             raise invalid_parameter(
                 self,

@@ -188,7 +188,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
 
     def _fit_sequences(self, X):
         """Fit, returning the training documents as (flat ids, lengths)."""
-        self._check_token_pattern()
+        check_token_pattern(self, self.token_pattern)
         kind, docs = _as_documents(X)
         if not docs:
             raise ValueError("`X` is empty: fit needs at least one document.")
@@ -252,22 +252,6 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
             per_doc = [findall(doc) for doc in docs]
         lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
         return list(itertools.chain.from_iterable(per_doc)), lengths
-
-    def _check_token_pattern(self):
-        # What a str constraint cannot see: that it compiles, and its groups.
-        try:
-            groups = re.compile(self.token_pattern).groups
-        except re.error as error:
-            allowed = f"a valid regular expression (re.compile says: {error})"
-            raise invalid_parameter(
-                self, "token_pattern", allowed, self.token_pattern
-            ) from None
-        if groups > 1:
-            allowed = (
-                "a regular expression with at most one capturing group, the "
-                f"token (this one has {groups})"
-            )
-            raise invalid_parameter(self, "token_pattern", allowed, self.token_pattern)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -444,3 +428,24 @@ def _pad(ids, lengths, max_length):
     padded = np.full((len(lengths), max_length), PAD_ID, dtype=np.int32)
     padded[rows, columns] = ids[source]
     return padded
+
+
+def check_token_pattern(owner, token_pattern):
+    """Raise unless ``token_pattern`` compiles, with at most one group.
+
+    What a ``str`` constraint cannot see; ``owner`` is the estimator whose
+    parameter it is (the tokenizer, or a classifier that makes one).
+    """
+    try:
+        groups = re.compile(token_pattern).groups
+    except re.error as error:
+        allowed = f"a valid regular expression (re.compile says: {error})"
+        raise invalid_parameter(
+            owner, "token_pattern", allowed, token_pattern
+        ) from None
+    if groups > 1:
+        allowed = (
+            "a regular expression with at most one capturing group, the "
+            f"token (this one has {groups})"
+        )
+        raise invalid_parameter(owner, "token_pattern", allowed, token_pattern)

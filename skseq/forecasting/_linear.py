@@ -94,21 +94,6 @@ class LinearWindowRegressor(BaseWindowRegressor):
         self.coef_ = coef.T.reshape(self.n_outputs_, *windows.shape[1:])
         return self
 
-    def predict(self, X):
-        """Forecast the targets of each window.
-
-        Parameters
-        ----------
-        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
-            Windows with the geometry seen in ``fit``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_windows,) or (n_windows, n_outputs)
-            Forecasts in the units of the ``y`` given to ``fit``.
-        """
-        return self._predict_windows(X, self._predict_batch)
-
     def _predict_batch(self, batch):
         flat = batch.windows.reshape(len(batch.windows), -1).astype(np.float64)
         forecast = flat @ self.coef_.reshape(self.n_outputs_, -1).T + self.intercept_

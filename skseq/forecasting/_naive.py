@@ -110,21 +110,6 @@ class NaiveForecaster(BaseWindowRegressor):
             _seasonal_steps(geometry, self.horizon_, self.period)
         return self
 
-    def predict(self, X):
-        """Forecast the targets of each window.
-
-        Parameters
-        ----------
-        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
-            Windows with the geometry seen in ``fit``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_windows,) or (n_windows, n_outputs)
-            Forecasts in the units of the ``y`` given to ``fit``.
-        """
-        return self._predict_windows(X, self._predict_batch)
-
     def _predict_batch(self, batch):
         windows, geometry = batch.windows, batch.geometries[-1]
         values = windows[:, :, list(geometry.target_columns)].astype(np.float64)

@@ -357,7 +357,7 @@ def test_bad_parameters_name_the_argument(corpus, params, match):
 
 def test_not_fitted_clone_and_params():
     clf = SentimentRNNClassifier(units=(8, 4), bidirectional=True)
-    with pytest.raises(NotFittedError):
+    with pytest.raises(NotFittedError, match="This SentimentRNNClassifier instance"):
         clf.predict(["good"])
     params = clone(clf).get_params()
     assert params["units"] == (8, 4)

@@ -194,7 +194,7 @@ def test_bad_parameters_name_the_argument(params, match, method):
 
 
 def test_not_fitted_and_no_n_features_in():
-    with pytest.raises(NotFittedError):
+    with pytest.raises(NotFittedError, match="This TextTokenizer instance is not"):
         TextTokenizer().transform(DOCS)
     tokenizer = TextTokenizer().fit(DOCS)
     assert not hasattr(tokenizer, "n_features_in_")

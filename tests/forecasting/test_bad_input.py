@@ -49,7 +49,8 @@ def test_four_dimensional_input(Estimator):
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_predict_before_fit(Estimator, windows):
-    with pytest.raises(NotFittedError):
+    match = rf"This {Estimator.__name__} instance is not fitted yet"
+    with pytest.raises(NotFittedError, match=match):
         Estimator().predict(windows[0])
 
 

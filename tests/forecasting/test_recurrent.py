@@ -413,7 +413,7 @@ def test_predict_checks_windows_against_fit(fitted, sine):
         fitted.predict(np.concatenate([windows, windows], axis=2))
     with pytest.raises(ValueError, match="NaN"):
         fitted.predict(np.full_like(windows, np.nan))
-    with pytest.raises(NotFittedError):
+    with pytest.raises(NotFittedError, match="This GRUForecaster instance is not"):
         GRUForecaster().predict(windows)
 
 

@@ -77,7 +77,7 @@ def test_lookback_bad_parameters(params, message):
 
 def test_lookback_checks_window_length_and_fitting():
     X = np.ones((4, 6))
-    with pytest.raises(NotFittedError):
+    with pytest.raises(NotFittedError, match="This LookbackWindow instance is not"):
         LookbackWindow().transform(X)
     lookback = LookbackWindow(length=2).fit(X)
     with pytest.raises(ValueError, match="X has 5 features"):

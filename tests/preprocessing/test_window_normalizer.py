@@ -56,7 +56,7 @@ def test_normalizer_keeps_dtype_and_works_on_plain_arrays(dtype, method):
 
 def test_normalizer_records_layout_and_needs_fit():
     X = np.ones((5, 4))
-    with pytest.raises(NotFittedError):
+    with pytest.raises(NotFittedError, match="This WindowNormalizer instance is"):
         WindowNormalizer().transform(X)
     normalizer = WindowNormalizer().fit(X)
     assert (normalizer.n_features_in_, normalizer.n_channels_) == (4, 1)
