@@ -11,11 +11,14 @@ creating a `SkseqForecaster` then raises an ImportError that says what to
 install.
 """
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from ._windows import SequenceWindows, _check_positive_int, make_windows
+from ._param_validation import Interval, Options, validate_parameter_constraints
+from ._windows import SequenceWindows, make_windows
 
 __all__ = ["SkseqForecaster"]
 
@@ -36,6 +39,24 @@ except ImportError as _error:  # pragma: no cover - exercised without sktime
 
         def __init__(self):
             raise ImportError(_INSTALL_HINT) from _SKTIME_IMPORT_ERROR
+
+
+class _FittableEstimator(Options):
+    """An estimator instance with ``fit`` and ``predict`` (not a class).
+
+    An `Options` only so that scikit-learn's ``make_constraint`` accepts it.
+    """
+
+    def __init__(self):
+        super().__init__(object, set())
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, type) and all(
+            callable(getattr(val, name, None)) for name in ("fit", "predict")
+        )
+
+    def __str__(self):
+        return "an estimator instance with fit and predict methods"
 
 
 class SkseqForecaster(BaseForecaster):
@@ -88,22 +109,23 @@ class SkseqForecaster(BaseForecaster):
 
     Examples
     --------
-    A skseq model next to sktime's Theta forecaster, on the same splits:
+    A skseq model evaluated by sktime, on expanding windows of the airline
+    series (the user guide puts it next to sktime's Theta forecaster):
 
     >>> from sktime.datasets import load_airline
     >>> from sktime.forecasting.model_evaluation import evaluate
-    >>> from sktime.forecasting.theta import ThetaForecaster
     >>> from sktime.split import ExpandingWindowSplitter
     >>> from skseq.forecasting import LinearWindowRegressor
     >>> from skseq.sktime import SkseqForecaster
     >>> y = load_airline()
-    >>> cv = ExpandingWindowSplitter(fh=range(1, 13), initial_window=96, step_length=12)
-    >>> linear = SkseqForecaster(LinearWindowRegressor(alpha=1.0), window_length=24)
-    >>> for forecaster in (ThetaForecaster(sp=12), linear):
-    ...     mape = evaluate(forecaster, cv=cv, y=y).filter(like="test_").mean()
-    ...     print(f"{type(forecaster).__name__}: MAPE {mape.item():.3f}")
-    ThetaForecaster: MAPE 0.063
-    SkseqForecaster: MAPE 0.045
+    >>> cv = ExpandingWindowSplitter(fh=range(1, 13), initial_window=96,
+    ...                              step_length=12)
+    >>> forecaster = SkseqForecaster(LinearWindowRegressor(alpha=1.0),
+    ...                              window_length=24)
+    >>> scores = evaluate(forecaster, cv=cv, y=y)
+    >>> mape = scores["test_MeanAbsolutePercentageError"].mean()
+    >>> print(f"MAPE {mape:.3f} over {len(scores)} folds")
+    MAPE 0.045 over 4 folds
     """
 
     _tags = {
@@ -121,8 +143,17 @@ class SkseqForecaster(BaseForecaster):
         "capability:update": True,
     }
     # The series is kept by the forecaster itself (for refits and the last
-    # window), so sktime need not store a second copy.
+    # window), so sktime need not store a second copy.  Setting the config
+    # also keeps sktime 1.2 from warning, at every construction and clone,
+    # that its default will change in 1.3.
     _config = {"remember_data": False}
+
+    # sktime forecasters are not scikit-learn estimators, so there is no
+    # ``_fit_context``: ``_fit`` checks these first.
+    _parameter_constraints = {
+        "estimator": [_FittableEstimator()],
+        "window_length": [Interval(Integral, 1, None, closed="left")],
+    }
 
     def __init__(self, estimator, *, window_length):
         self.estimator = estimator
@@ -148,7 +179,11 @@ class SkseqForecaster(BaseForecaster):
         -------
         self : SkseqForecaster
         """
-        _check_positive_int(self.window_length, "window_length")
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            self.get_params(deep=False),
+            caller_name=type(self).__name__,
+        )
         self.horizon_ = int(self._steps_ahead(fh).max())
         self._uses_X = X is not None
         self._y_name = y.name

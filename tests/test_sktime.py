@@ -2,6 +2,7 @@ import importlib.util
 import pickle
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -27,12 +28,42 @@ from sktime.split import (  # noqa: E402
     ExpandingWindowSplitter,
     SlidingWindowSplitter,
 )
+from sktime.utils.warnings import _SuppressWarningPattern  # noqa: E402
 
 from skseq.sktime import SkseqForecaster  # noqa: E402
 
-# sktime 1.2 announces, on constructing any of its forecasters, that the
-# default of its remember_data config changes in 1.3.
-pytestmark = pytest.mark.filterwarnings("ignore:The default of config:FutureWarning")
+# sktime 1.2 announces, on constructing or cloning any of its own forecasters
+# (not SkseqForecaster, which sets the config), that the default of its
+# remember_data config changes in 1.3.
+sktime_own_forecasters = pytest.mark.filterwarnings(
+    "ignore:The default of config ``remember_data``:FutureWarning"
+)
+_SKTIME_ENTER = _SuppressWarningPattern.__enter__
+_SKTIME_EXIT = _SuppressWarningPattern.__exit__
+
+
+def _enter_restorably(self):
+    self._saved_filters = warnings.catch_warnings()
+    self._saved_filters.__enter__()
+    _SKTIME_ENTER(self)
+
+
+def _exit_restoring(self, *exc_info):
+    self._saved_filters.__exit__(*exc_info)
+
+
+@pytest.fixture(autouse=True)
+def sktime_restores_warning_filters(monkeypatch):
+    """Undo the warning filter sktime leaves behind, as soon as it does.
+
+    sktime 1.2 silences a pandas warning around its frequency checks (in
+    ``evaluate``, ``ForecastingHorizon`` and friends) with a context manager
+    whose exit inserts ``("default", FutureWarning)`` at the front of
+    ``warnings.filters`` instead of restoring them.  For the rest of the test,
+    FutureWarnings would then be printed instead of failing it.
+    """
+    monkeypatch.setattr(_SuppressWarningPattern, "__enter__", _enter_restorably)
+    monkeypatch.setattr(_SuppressWarningPattern, "__exit__", _exit_restoring)
 
 
 def _series(n=60, freq="D"):
@@ -125,6 +156,7 @@ def test_update_without_refit_moves_the_last_window_only():
     ],
     ids=["expanding", "sliding"],
 )
+@sktime_own_forecasters
 def test_evaluate_matches_sktime_naive_on_the_same_splits(cv):
     y = load_airline()[:72]
     metric = MeanAbsoluteError()
@@ -138,6 +170,7 @@ def test_evaluate_matches_sktime_naive_on_the_same_splits(cv):
     )
 
 
+@sktime_own_forecasters
 def test_grid_search_tunes_window_and_nested_estimator_parameters():
     y = load_airline()[:96]
     forecaster = SkseqForecaster(
@@ -165,6 +198,7 @@ def test_seasonal_differencing_pipeline_forecasts_in_original_units():
     np.testing.assert_allclose(forecaster.predict().to_numpy(), future)
 
 
+@sktime_own_forecasters
 def test_make_reduction_feeds_lag_matrices_as_one_feature_windows():
     y = load_airline()[:80]
     fh = [1, 2, 3]
@@ -195,6 +229,7 @@ def test_fitted_forecaster_pickles_to_identical_predictions():
 @pytest.mark.filterwarnings(
     "ignore:Sorting by default when concatenating:pandas.errors.Pandas4Warning"
 )
+@sktime_own_forecasters
 def test_passes_sktime_estimator_checks():
     from sktime.utils.estimator_checks import check_estimator
 
@@ -208,6 +243,7 @@ def test_passes_sktime_estimator_checks():
     assert not failed
 
 
+@sktime_own_forecasters
 def test_evaluated_next_to_theta_in_a_few_lines():
     from sktime.forecasting.theta import ThetaForecaster
 
@@ -258,3 +294,75 @@ def test_without_sktime_construction_says_what_to_install():
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     )
     assert "pip install skseq[sktime]" in result.stdout
+
+
+def _evaluate_on_a_datetime_index():
+    y = _series(40)
+    cv = ExpandingWindowSplitter(fh=[1, 2], initial_window=20, step_length=10)
+    forecaster = SkseqForecaster(LinearWindowRegressor(), window_length=4)
+    return evaluate(forecaster, cv=cv, y=y)
+
+
+def test_a_warning_after_evaluate_still_fails_the_test():
+    _evaluate_on_a_datetime_index()
+    assert ("default", None, FutureWarning) not in [f[:3] for f in warnings.filters]
+    with pytest.raises(FutureWarning, match="raised after evaluate"):
+        warnings.warn("raised after evaluate", FutureWarning, stacklevel=1)
+
+
+def test_without_the_fixture_sktime_would_leave_a_filter_behind(monkeypatch):
+    # If this fails, sktime restores the filters itself: drop the fixture.
+    monkeypatch.setattr(_SuppressWarningPattern, "__enter__", _SKTIME_ENTER)
+    monkeypatch.setattr(_SuppressWarningPattern, "__exit__", _SKTIME_EXIT)
+    with warnings.catch_warnings():
+        _evaluate_on_a_datetime_index()
+        assert warnings.filters[0][:3] == ("default", None, FutureWarning)
+
+
+def test_skseq_forecaster_itself_never_warns_about_remember_data():
+    forecaster = SkseqForecaster(NaiveForecaster(), window_length=3)
+    assert forecaster.get_config()["remember_data"] is False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        forecaster.clone()
+        _evaluate_on_a_datetime_index()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"window_length": 2.5},
+            r"The 'window_length' parameter of SkseqForecaster must be an int "
+            r"in the range \[1, inf\)\. Got 2\.5 instead\.",
+        ),
+        (
+            {"window_length": 0},
+            r"The 'window_length' parameter of SkseqForecaster must be an int "
+            r"in the range \[1, inf\)\. Got 0 instead\.",
+        ),
+        (
+            {"window_length": True},
+            r"'window_length' parameter of SkseqForecaster .* Got True instead",
+        ),
+        (
+            {"estimator": "naive"},
+            r"The 'estimator' parameter of SkseqForecaster must be an estimator "
+            r"instance with fit and predict methods\. Got 'naive' instead\.",
+        ),
+        (
+            {"estimator": NaiveForecaster},
+            r"'estimator' parameter of SkseqForecaster must be an estimator "
+            r"instance .* Got <class .*NaiveForecaster'> instead",
+        ),
+    ],
+    ids=["float-window", "zero-window", "bool-window", "str-estimator", "class"],
+)
+def test_fit_checks_parameters_and_names_them(params, message):
+    from skseq._param_validation import InvalidParameterError
+
+    forecaster = SkseqForecaster(
+        **{"estimator": NaiveForecaster(), "window_length": 3, **params}
+    )
+    with pytest.raises(InvalidParameterError, match=message):
+        forecaster.fit(_series(), fh=[1])
