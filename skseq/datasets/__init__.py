@@ -1,7 +1,13 @@
-"""Data sets: synthetic series and fetchers for public corpora."""
+"""Data sets: a shipped weather series, synthetic series, and fetchers."""
 
 from ._imdb import fetch_imdb
 from ._jena import fetch_jena_climate
 from ._synthetic import generate_time_series
+from ._weather import load_newark_weather
 
-__all__ = ["fetch_imdb", "fetch_jena_climate", "generate_time_series"]
+__all__ = [
+    "fetch_imdb",
+    "fetch_jena_climate",
+    "generate_time_series",
+    "load_newark_weather",
+]
