@@ -32,7 +32,6 @@ import io
 import re
 import time
 import traceback
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,33 +189,6 @@ def _run_doctest(block, namespace, where):
     result = runner.run(test, out=report.append, clear_globs=False)
     if result.failed:
         pytest.fail(f"{where} failed:\n" + "".join(report))
-
-
-@pytest.fixture(autouse=True)
-def sktime_restores_warning_filters(monkeypatch):
-    """sktime 1.2 leaves a warning filter behind in ``evaluate``; undo it.
-
-    Its ``_SuppressWarningPattern`` exits by inserting ``("default",
-    FutureWarning)`` before every other filter, so later FutureWarnings of an
-    example would be printed instead of failing the test (see
-    tests/test_sktime.py, which checks this).
-    """
-    try:
-        from sktime.utils.warnings import _SuppressWarningPattern
-    except ImportError:
-        return
-    enter = _SuppressWarningPattern.__enter__
-
-    def enter_restorably(self):
-        self._saved_filters = warnings.catch_warnings()
-        self._saved_filters.__enter__()
-        enter(self)
-
-    def exit_restoring(self, *exc_info):
-        self._saved_filters.__exit__(*exc_info)
-
-    monkeypatch.setattr(_SuppressWarningPattern, "__enter__", enter_restorably)
-    monkeypatch.setattr(_SuppressWarningPattern, "__exit__", exit_restoring)
 
 
 @pytest.mark.parametrize(

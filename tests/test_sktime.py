@@ -42,30 +42,6 @@ _SKTIME_ENTER = _SuppressWarningPattern.__enter__
 _SKTIME_EXIT = _SuppressWarningPattern.__exit__
 
 
-def _enter_restorably(self):
-    self._saved_filters = warnings.catch_warnings()
-    self._saved_filters.__enter__()
-    _SKTIME_ENTER(self)
-
-
-def _exit_restoring(self, *exc_info):
-    self._saved_filters.__exit__(*exc_info)
-
-
-@pytest.fixture(autouse=True)
-def sktime_restores_warning_filters(monkeypatch):
-    """Undo the warning filter sktime leaves behind, as soon as it does.
-
-    sktime 1.2 silences a pandas warning around its frequency checks (in
-    ``evaluate``, ``ForecastingHorizon`` and friends) with a context manager
-    whose exit inserts ``("default", FutureWarning)`` at the front of
-    ``warnings.filters`` instead of restoring them.  For the rest of the test,
-    FutureWarnings would then be printed instead of failing it.
-    """
-    monkeypatch.setattr(_SuppressWarningPattern, "__enter__", _enter_restorably)
-    monkeypatch.setattr(_SuppressWarningPattern, "__exit__", _exit_restoring)
-
-
 def _series(n=60, freq="D"):
     index = pd.date_range("2020-01-01", periods=n, freq=freq)
     values = np.sin(np.arange(n) / 3.0) + np.arange(n) / 10.0
