@@ -1,9 +1,21 @@
-"""Small helpers shared by the benchmark scripts."""
+"""Small helpers shared by the benchmark scripts.
+
+Only the standard library is imported here: ``bench_peers.py`` imports this
+module in the peers' own Python, where skseq is not installed.
+"""
 
 import json
+import os
 import resource
 import subprocess
 import sys
+import time
+
+# The size of the Jena climate data, cut into windows as in Deep Learning with
+# Python, chapter 6: 240 steps taken every 6th step, the target (column 1)
+# 144 steps after a window's last step.
+JENA_SHAPE = (420_551, 14)
+JENA_GEOMETRY = {"window_length": 240, "sampling_rate": 6, "delay": 144, "target": 1}
 
 
 def peak_rss_mb():
@@ -25,6 +37,13 @@ def print_table(headers, rows):
     print("\n".join(lines), flush=True)
 
 
+def timed(function, *args):
+    """Call ``function(*args)``; return its result and the seconds it took."""
+    start = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - start
+
+
 def run_in_fresh_process(script, *args):
     """Run ``script`` with ``args`` in a new Python process; return its result.
 
@@ -38,3 +57,69 @@ def run_in_fresh_process(script, *args):
         text=True,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def load_keras():
+    """Import Keras as a user would: with ``KERAS_BACKEND`` if set, else JAX.
+
+    JAX is skseq's default backend, and skseq keeps a backend the user chose.
+    """
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    import keras
+
+    return keras
+
+
+def keras_epoch_timer(log):
+    """A Keras callback appending each epoch's seconds to the list ``log``.
+
+    skseq trains a deep copy of each callback; the copy appends to the same
+    ``log``.
+    """
+    keras = load_keras()
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __deepcopy__(self, memo):
+            return keras_epoch_timer(log)
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            log.append(time.perf_counter() - self.start)
+
+    return EpochTimer()
+
+
+def raw_keras_gru(X, y, *, units, epochs, batch_size, learning_rate=0.001, **fit):
+    """The plain Keras program for ``GRUForecaster(units=(units,))``.
+
+    ``Input -> GRU(units) -> Dense(1)``, Adam, MSE, seeded with 0; ``fit``
+    goes to ``model.fit`` (e.g. ``callbacks``).  Returns the fitted model.
+    """
+    keras = load_keras()
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input(shape=X.shape[1:])
+    hidden = keras.layers.GRU(units)(inputs)
+    outputs = keras.layers.Dense(1)(hidden)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+    model.fit(X, y, epochs=epochs, batch_size=batch_size, verbose=0, **fit)
+    return model
+
+
+def neural_forecasters():
+    """``(GRUForecaster, ConvGRUForecaster)`` and None, or None and the reason.
+
+    skseq's recurrent forecasters import Keras only when they fit: without
+    it, the networks' rows are skipped rather than failing half-way.
+    """
+    from importlib.util import find_spec
+
+    if find_spec("keras") is None:
+        return None, "Keras is not installed"
+    try:
+        from skseq.forecasting import ConvGRUForecaster, GRUForecaster
+    except ImportError as error:
+        return None, f"skseq's recurrent forecasters are not importable ({error})"
+    return (GRUForecaster, ConvGRUForecaster), None

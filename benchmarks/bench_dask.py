@@ -22,24 +22,21 @@ Run: ``python benchmarks/bench_dask.py``
 
 import os
 import re
-import sys
 import tempfile
 import time
 
 import joblib
 import numpy as np
+from _common import print_table
 from distributed import Client, LocalCluster, WorkerPlugin
 from distributed.protocol import pickle as dask_pickle
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import print_table  # noqa: E402
-
-from skseq import make_windows  # noqa: E402
-from skseq.forecasting import GRUForecaster  # noqa: E402
-from skseq.preprocessing import LookbackWindow, SequenceScaler  # noqa: E402
+from skseq import make_windows
+from skseq.forecasting import GRUForecaster
+from skseq.preprocessing import LookbackWindow, SequenceScaler
 
 N_STEPS, WINDOW_LENGTH = 6000, 48
 

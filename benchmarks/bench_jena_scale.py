@@ -22,16 +22,16 @@ import tempfile
 import time
 
 import numpy as np
-
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import (  # noqa: E402
+from _common import (
+    JENA_GEOMETRY,
+    JENA_SHAPE,
+    keras_epoch_timer,
     peak_rss_mb,
     print_table,
     run_in_fresh_process,
 )
 
-N_STEPS, N_FEATURES = 420_551, 14
-GEOMETRY = {"window_length": 240, "sampling_rate": 6, "delay": 144, "target": 1}
+N_STEPS, N_FEATURES = JENA_SHAPE
 CASES = {
     "GRUForecaster, array series": ("array", False),
     "SequenceScaler + GRUForecaster, array series": ("array", True),
@@ -66,33 +66,22 @@ def run_case(name, directory, epochs):
     from sklearn.pipeline import make_pipeline
 
     from skseq import make_windows
-    from skseq._keras import import_keras
     from skseq.forecasting import GRUForecaster
     from skseq.preprocessing import SequenceScaler
 
-    keras = import_keras()
     kind, scaled = CASES[name]
     series = load_series(kind, directory)
-    X, y = make_windows(series, **GEOMETRY)
+    X, y = make_windows(series, **JENA_GEOMETRY)
     n_train = int(0.8 * len(X))
     epoch_seconds = []
-
-    class EpochTimer(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            epoch_seconds.append(time.perf_counter() - self.start)
-
     forecaster = GRUForecaster(
-        units=(32,), epochs=epochs, batch_size=256, random_state=0
+        units=(32,),
+        epochs=epochs,
+        batch_size=256,
+        random_state=0,
+        callbacks=[keras_epoch_timer(epoch_seconds)],
     )
     model = make_pipeline(SequenceScaler(), forecaster) if scaled else forecaster
-    # The estimator trains a copy of each callback; the copy appends to the
-    # same list.
-    model.set_params(
-        **{("gruforecaster__" if scaled else "") + "callbacks": [EpochTimer()]}
-    )
     result = {"windows": len(X), "RSS before fit (MB)": round(peak_rss_mb(), 1)}
     start = time.perf_counter()
     model.fit(X[:n_train], y[:n_train])
@@ -106,7 +95,7 @@ def run_case(name, directory, epochs):
     # copied, since a view would keep each whole batch alive.
     last = np.concatenate(
         [
-            batch.windows[:, -1, GEOMETRY["target"]].copy()
+            batch.windows[:, -1, JENA_GEOMETRY["target"]].copy()
             for _, batch in X[n_train:].iter_batches(4096)
         ]
     )
@@ -143,7 +132,7 @@ def main():
                 ]
             )
             print(" | ".join(str(c) for c in rows[-1]), flush=True)
-    dense = rows[0][1] * GEOMETRY["window_length"] * N_FEATURES * 4
+    dense = rows[0][1] * JENA_GEOMETRY["window_length"] * N_FEATURES * 4
     print(
         f"\nseries: {N_STEPS:,} x {N_FEATURES} float32 "
         f"({N_STEPS * N_FEATURES * 4 / 1e6:.1f} MB); materialised windows: "

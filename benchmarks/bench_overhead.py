@@ -8,7 +8,8 @@
    first every other time).  Goal: ratio at most 1.05.
 2. Fixed cost per fit: one tiny ``fit`` + ``predict`` (64 windows, one
    epoch), which is nearly all network construction and JIT compilation.
-   "before" compiles every fit afresh (as the raw program does); "after"
+   "before" compiles every fit afresh (as the raw program does, and as skseq
+   does under ``skseq.config_context(share_compiled_steps=False)``); "after"
    repeats an architecture, whose compiled steps skseq shares on JAX.
    Goal: at most 0.3 s.
 3. Small predictions: one ``predict`` of a single window on a fitted model.
@@ -17,58 +18,21 @@ Run: ``python benchmarks/bench_overhead.py [repeats]``
 """
 
 import contextlib
-import functools
 import os
 import statistics
 import sys
-import time
 
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import print_table  # noqa: E402
-from sklearn.model_selection import (  # noqa: E402
-    GridSearchCV,
-    KFold,
-    TimeSeriesSplit,
-)
+from _common import keras_epoch_timer, load_keras, print_table, raw_keras_gru, timed
+from _handson import hands_on_split
+from sklearn.model_selection import GridSearchCV, KFold, TimeSeriesSplit
 
-from skseq._keras import _compiled, import_keras  # noqa: E402
-from skseq.datasets import generate_time_series  # noqa: E402
-from skseq.forecasting import GRUForecaster  # noqa: E402
-
-# Epoch durations by run name.  The estimator trains a deep copy of each
-# callback, so the copies report here rather than on themselves.
-EPOCH_SECONDS = {}
+import skseq
+from skseq.forecasting import GRUForecaster
 
 
-def epoch_timer(keras, name):
-    class EpochTimer(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            EPOCH_SECONDS.setdefault(name, []).append(time.perf_counter() - self.start)
-
-    return EpochTimer()
-
-
-def keras_program(keras, X, y, *, units, epochs, batch_size, callbacks=()):
-    """The plain Keras equivalent of ``GRUForecaster(units=(units,))``."""
-    keras.utils.set_random_seed(0)
-    inputs = keras.Input(shape=X.shape[1:])
-    hidden = keras.layers.GRU(units)(inputs)
-    outputs = keras.layers.Dense(1)(hidden)
-    model = keras.Model(inputs, outputs)
-    model.compile(optimizer=keras.optimizers.Adam(0.001), loss="mse")
-    model.fit(
-        X, y, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=callbacks
-    )
-    return model
-
-
-def timed(function):
-    start = time.perf_counter()
-    function()
-    return time.perf_counter() - start
+def seconds_of(function, *args):
+    """Seconds that ``function(*args)`` took."""
+    return timed(function, *args)[1]
 
 
 def alternate(runs, repeats):
@@ -80,17 +44,17 @@ def alternate(runs, repeats):
         # warmed by the previous run do not favour anyone.
         shift = repeat % len(names)
         for name in names[shift:] + names[:shift]:
-            seconds[name].append(timed(runs[name]))
+            seconds[name].append(seconds_of(runs[name]))
     return seconds
 
 
-def training_speed(keras, X, y, repeats, *, units=32, epochs=5, batch_size=32):
+def training_speed(X, y, repeats, *, units=32, epochs=5, batch_size=32):
     X32, y32 = X.astype("float32"), y.astype("float32")
+    epoch_seconds = {"raw": [], "skseq": []}
 
     def run_raw():
-        callback = epoch_timer(keras, "raw")
-        keras_program(
-            keras,
+        callback = keras_epoch_timer(epoch_seconds["raw"])
+        raw_keras_gru(
             X32,
             y32,
             units=units,
@@ -101,21 +65,20 @@ def training_speed(keras, X, y, repeats, *, units=32, epochs=5, batch_size=32):
 
     def run_ours():
         # Compile afresh, like the raw program, so whole fits compare too.
-        _compiled.clear_compiled_functions()
-        GRUForecaster(
-            units=(units,),
-            epochs=epochs,
-            batch_size=batch_size,
-            random_state=0,
-            callbacks=[epoch_timer(keras, "skseq")],
-        ).fit(X, y)
+        with skseq.config_context(share_compiled_steps=False):
+            GRUForecaster(
+                units=(units,),
+                epochs=epochs,
+                batch_size=batch_size,
+                random_state=0,
+                callbacks=[keras_epoch_timer(epoch_seconds["skseq"])],
+            ).fit(X, y)
 
-    EPOCH_SECONDS.clear()
     whole = alternate({"raw": run_raw, "skseq": run_ours}, repeats)
     # Every fit's epochs after the first (which compiles).
     per_epoch = {
         name: [s for i, s in enumerate(times) if i % epochs]
-        for name, times in EPOCH_SECONDS.items()
+        for name, times in epoch_seconds.items()
     }
     rows = []
     for label, values in [("seconds per epoch", per_epoch), ("first fit", whole)]:
@@ -124,26 +87,23 @@ def training_speed(keras, X, y, repeats, *, units=32, epochs=5, batch_size=32):
     return rows
 
 
-def fixed_cost(keras, X, y, repeats):
+def fixed_cost(X, y, repeats):
     X32, y32 = X.astype("float32"), y.astype("float32")
 
     def run_raw():
-        model = keras_program(keras, X32, y32, units=4, epochs=1, batch_size=32)
+        model = raw_keras_gru(X32, y32, units=4, epochs=1, batch_size=32)
         model.predict_on_batch(X32[:1])
 
-    def make():
-        return GRUForecaster(units=(4,), epochs=1, random_state=0)
+    def run_ours():
+        GRUForecaster(units=(4,), epochs=1, random_state=0).fit(X, y).predict(X[:1])
 
     def run_before():
-        _compiled.clear_compiled_functions()
-        make().fit(X, y).predict(X[:1])
-
-    def run_after():
-        make().fit(X, y).predict(X[:1])
+        with skseq.config_context(share_compiled_steps=False):
+            run_ours()
 
     seconds = alternate({"raw": run_raw, "before": run_before}, repeats)
-    run_after()  # the architecture's first fit compiles and shares its steps
-    after = [timed(run_after) for _ in range(repeats)]
+    run_ours()  # the architecture's first fit compiles and shares its steps
+    after = [seconds_of(run_ours) for _ in range(repeats)]
     return {
         "raw Keras (compiles every fit)": statistics.median(seconds["raw"]),
         "skseq, before (compiles every fit)": statistics.median(seconds["before"]),
@@ -153,16 +113,16 @@ def fixed_cost(keras, X, y, repeats):
 
 @contextlib.contextmanager
 def compiled_sharing(enabled):
-    """Share compiled steps between fits (skseq's default) or not (before)."""
-    cache = _compiled._CACHE
-    kept = cache.max_architectures
-    cache.max_architectures = kept if enabled else 0
-    _compiled.clear_compiled_functions()
+    """Share compiled steps between fits (skseq's default) or not (before).
+
+    Starts and ends with nothing compiled, so that the first fit compiles.
+    """
+    skseq.clear_keras_caches()
     try:
-        yield
+        with skseq.config_context(share_compiled_steps=enabled):
+            yield
     finally:
-        cache.max_architectures = kept
-        _compiled.clear_compiled_functions()
+        skseq.clear_keras_caches()
 
 
 def grid_search_cost(X, y):
@@ -184,7 +144,7 @@ def grid_search_cost(X, y):
         seconds = {}
         for label, enabled in (("before", False), ("after", True)):
             with compiled_sharing(enabled):
-                seconds[label] = timed(functools.partial(search.fit, X, y)) / n_fits
+                seconds[label] = seconds_of(search.fit, X, y) / n_fits
         rows.append(
             [
                 f"GridSearchCV, 4 candidates x {name}, per fit",
@@ -195,11 +155,9 @@ def grid_search_cost(X, y):
     return rows
 
 
-def small_predict(keras, X, y, calls=200):
+def small_predict(X, y, calls=200):
     X32 = X.astype("float32")
-    raw = keras_program(
-        keras, X32, y.astype("float32"), units=4, epochs=1, batch_size=32
-    )
+    raw = raw_keras_gru(X32, y.astype("float32"), units=4, epochs=1, batch_size=32)
     ours = GRUForecaster(units=(4,), epochs=1, random_state=0).fit(X, y)
     runs = {
         "raw Keras model.predict": lambda: raw.predict(X32[:1], verbose=0),
@@ -209,32 +167,25 @@ def small_predict(keras, X, y, calls=200):
     for run in runs.values():  # compile outside the timing
         run()
     return {
-        name: statistics.median(timed(run) for _ in range(calls))
+        name: statistics.median(seconds_of(run) for _ in range(calls))
         for name, run in runs.items()
     }
 
 
 def main(repeats):
-    keras = import_keras()
-    series = generate_time_series(10_000, 51, random_state=42)
-    X, y = series[:7000, :50], series[:7000, -1, 0]
+    keras = load_keras()
+    (X, y), _ = hands_on_split(horizon=1)
     print(
         f"backend: {keras.backend.backend()}, cores: {os.cpu_count()}, "
         f"load average before: {os.getloadavg()[0]:.1f}",
         flush=True,
     )
     # Warm-up: the first fit of a process also initialises the backend.
-    keras_program(
-        keras,
-        X[:64].astype("float32"),
-        y[:64].astype("float32"),
-        units=4,
-        epochs=1,
-        batch_size=32,
-    )
+    X64, y64 = X[:64].astype("float32"), y[:64].astype("float32")
+    raw_keras_gru(X64, y64, units=4, epochs=1, batch_size=32)
     GRUForecaster(units=(4,), epochs=1, random_state=0).fit(X[:64], y[:64])
 
-    rows = training_speed(keras, X, y, repeats)
+    rows = training_speed(X, y, repeats)
     print_table(
         [
             f"GRU(32), 7000 x 50, 5 epochs (median of {repeats})",
@@ -244,7 +195,7 @@ def main(repeats):
         ],
         rows,
     )
-    costs = fixed_cost(keras, X[:64], y[:64], max(3 * repeats, 6))
+    costs = fixed_cost(X[:64], y[:64], max(3 * repeats, 6))
     print_table(
         ["tiny fit+predict: GRU(4), 64 windows, 1 epoch", "seconds"],
         [[name, f"{value:.3f}"] for name, value in costs.items()],
@@ -253,7 +204,7 @@ def main(repeats):
         ["GRU(4) on 96 windows", "before (s)", "after (s)"],
         grid_search_cost(X[:96], y[:96]),
     )
-    predictions = small_predict(keras, X[:64], y[:64])
+    predictions = small_predict(X[:64], y[:64])
     print_table(
         ["predict one window (median of 200 calls)", "milliseconds"],
         [[name, f"{1000 * value:.2f}"] for name, value in predictions.items()],

@@ -54,8 +54,13 @@ for JAX; later epochs are reported as their median.
 
 Run::
 
-    python benchmarks/bench_peers.py --peers-python /tmp/peers/venv/bin/python
+    python benchmarks/bench_peers.py --peers-python PATH
 
+where ``PATH`` is the Python of a separate environment that has the peers
+installed, e.g. ``python -m venv ~/peers && ~/peers/bin/pip install darts
+neuralforecast skforecast``; the environment variable ``BENCH_PEERS_PYTHON``
+can name it instead.  Without either, the peers' rows say "not installed";
+``--peers`` with no names runs the raw Keras and skseq rows only.
 (``--epochs 5 --repeats 5 --torch-threads 1`` by default; a few minutes on
 2 CPU cores).  torch runs on ``--torch-threads`` threads: its default of one
 per core collapses when other processes share the cores.
@@ -73,9 +78,7 @@ import tempfile
 import time
 
 import numpy as np
-
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import print_table  # noqa: E402
+from _common import keras_epoch_timer, load_keras, print_table, raw_keras_gru
 
 N_STEPS = 50
 UNITS = 32
@@ -83,6 +86,8 @@ BATCH_SIZE = 32
 LEARNING_RATE = 0.001
 N_TRAIN = 7000
 N_TEST = 2000
+STEPS_PER_EPOCH = math.ceil(N_TRAIN / BATCH_SIZE)
+WINDOW_TO_NEXT = f"windows of {N_STEPS} -> next value"
 PEERS = ("darts-RNNModel", "darts-BlockRNNModel", "neuralforecast-GRU", "skforecast")
 
 
@@ -125,35 +130,17 @@ def mse(y_true, y_pred):
 
 
 # -- Keras programs (raw Keras here; skforecast's reference in its subprocess) --
-def keras_epoch_timer(keras, log):
-    """A callback appending each epoch's seconds to ``log`` (kept by copies)."""
-
-    class EpochTimer(keras.callbacks.Callback):
-        def __deepcopy__(self, memo):
-            # skseq deep-copies its callbacks; the copy must still fill ``log``.
-            return keras_epoch_timer(keras, log)
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            log.append(time.perf_counter() - self.start)
-
-    return EpochTimer()
-
-
-def raw_keras_fit(keras, X, y, epochs, callback):
+def raw_keras_fit(X, y, epochs, log):
     """The plain Keras equivalent of ``GRUForecaster(units=(32,))``."""
-    keras.utils.set_random_seed(0)
-    inputs = keras.Input(shape=X.shape[1:])
-    hidden = keras.layers.GRU(UNITS)(inputs)
-    outputs = keras.layers.Dense(1)(hidden)
-    model = keras.Model(inputs, outputs)
-    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="mse")
-    model.fit(
-        X, y, epochs=epochs, batch_size=BATCH_SIZE, callbacks=[callback], verbose=0
+    return raw_keras_gru(
+        X,
+        y,
+        units=UNITS,
+        epochs=epochs,
+        batch_size=BATCH_SIZE,
+        learning_rate=LEARNING_RATE,
+        callbacks=[keras_epoch_timer(log)],
     )
-    return model
 
 
 def timed_run(fit_and_predict):
@@ -167,15 +154,14 @@ def timed_run(fit_and_predict):
 
 def keras_rows(data, epochs, repeats):
     """Raw Keras and skseq, alternating; per-run results for each."""
-    from skseq._keras import import_keras
     from skseq.forecasting import GRUForecaster
 
-    keras = import_keras()
+    keras = load_keras()
     X, y = data["train"][:, :N_STEPS, None], data["train"][:, N_STEPS]
     X_test = data["test"][:, :N_STEPS, None]
 
     def run_raw(log):
-        model = raw_keras_fit(keras, X, y, epochs, keras_epoch_timer(keras, log))
+        model = raw_keras_fit(X, y, epochs, log)
         return lambda: model.predict(X_test, batch_size=1024, verbose=0)
 
     def run_skseq(log):
@@ -184,13 +170,13 @@ def keras_rows(data, epochs, repeats):
             epochs=epochs,
             batch_size=BATCH_SIZE,
             learning_rate=LEARNING_RATE,
-            callbacks=[keras_epoch_timer(keras, log)],
+            callbacks=[keras_epoch_timer(log)],
             random_state=0,
         ).fit(X, y)
         return lambda: model.predict(X_test)
 
     # Initialise the backend, so that neither row pays for it.
-    raw_keras_fit(keras, X[:64], y[:64], 1, keras_epoch_timer(keras, []))
+    raw_keras_fit(X[:64], y[:64], 1, [])
     runs = {"raw": [], "skseq": []}
     pair = [("raw", run_raw), ("skseq", run_skseq)]
     for repeat in range(repeats):
@@ -258,7 +244,7 @@ def peer_darts(data, epochs, block):
     }
     if block:
         model = BlockRNNModel(output_chunk_length=1, **common)
-        does = "windows of 50 -> next value"
+        does = WINDOW_TO_NEXT
     else:
         model = RNNModel(training_length=N_STEPS, **common)
         does = "sequences of 50, loss on 50 shifted steps"
@@ -299,7 +285,7 @@ def peer_neuralforecast(data, epochs):
         encoder_hidden_size=UNITS,
         decoder_layers=1,
         loss=MSE(),
-        max_steps=epochs * math.ceil(N_TRAIN / BATCH_SIZE),
+        max_steps=epochs * STEPS_PER_EPOCH,
         learning_rate=LEARNING_RATE,
         batch_size=BATCH_SIZE,
         windows_batch_size=BATCH_SIZE,
@@ -325,14 +311,15 @@ def peer_neuralforecast(data, epochs):
         "neuralforecast": neuralforecast.__version__,
         "torch": torch.__version__,
     }
-    return result, counts, "windows of 50 -> next value", versions
+    return result, counts, WINDOW_TO_NEXT, versions
 
 
 def peer_skforecast(data, epochs):
-    import keras
     import pandas as pd
     import skforecast
     from skforecast.deep_learning import ForecasterRnn, create_and_compile_model
+
+    keras = load_keras()
 
     long = data["long"]
     train = pd.DataFrame({"y": long[: N_TRAIN + N_STEPS]})
@@ -358,7 +345,7 @@ def peer_skforecast(data, epochs):
             "epochs": epochs,
             "batch_size": BATCH_SIZE,
             "verbose": 0,
-            "callbacks": [keras_epoch_timer(keras, log)],
+            "callbacks": [keras_epoch_timer(log)],
         },
     )
 
@@ -379,7 +366,7 @@ def peer_skforecast(data, epochs):
     result["epoch_times"] = log
     # The plain Keras program on the same windows, to read its MSE against.
     (X, y), (X_test, y_test) = windows_of_long(long)
-    reference = raw_keras_fit(keras, X, y, epochs, keras_epoch_timer(keras, []))
+    reference = raw_keras_fit(X, y, epochs, [])
     result["reference_mse"] = mse(y_test, reference.predict(X_test, verbose=0))
     versions = {
         "skforecast": skforecast.__version__,
@@ -388,8 +375,8 @@ def peer_skforecast(data, epochs):
     }
     return (
         result,
-        {"steps_per_epoch": math.ceil(N_TRAIN / BATCH_SIZE)},
-        ("windows of 50 -> next value, from one series"),
+        {"steps_per_epoch": STEPS_PER_EPOCH},
+        f"{WINDOW_TO_NEXT}, from one series",
         versions,
     )
 
@@ -418,7 +405,10 @@ def run_peer(name, data_path, epochs):
 
 def call_peer(python, name, data_path, epochs, torch_threads):
     """Run one peer in ``python``; its result dict (status says how it went)."""
-    if not python or not os.path.exists(python):
+    if not python:
+        error = "no --peers-python given, nor BENCH_PEERS_PYTHON"
+        return {"status": "not installed", "error": error}
+    if not os.path.exists(python):
         return {"status": "not installed", "error": f"no Python at {python!r}"}
     env = dict(
         os.environ,
@@ -444,35 +434,46 @@ def call_peer(python, name, data_path, epochs, torch_threads):
 
 
 # -- report -----------------------------------------------------------------
+COLUMNS = [
+    "row",
+    "versions",
+    "one epoch",
+    "1st epoch (s)",
+    "later epochs, median (s)",
+    "fit (s)",
+    "test MSE",
+]
+
+
+def later_epochs(times):
+    """Median seconds of the epochs after the first (nan for a single epoch)."""
+    return statistics.median(times[1:]) if len(times) > 1 else float("nan")
+
+
 def summary(result):
     times = result["epoch_times"]
-    later = statistics.median(times[1:]) if len(times) > 1 else float("nan")
     return (
-        f"first epoch {times[0]:.2f} s, later {later:.2f} s, "
+        f"first epoch {times[0]:.2f} s, later {later_epochs(times):.2f} s, "
         f"fit {result['fit_seconds']:.1f} s, MSE {result['test_mse']:.4g}"
     )
 
 
 def medians(runs):
-    """Median over runs of first epoch, later-epoch median, fit time, MSE."""
+    """Median over runs of the later-epoch median, fit time and MSE."""
     return {
-        "first": statistics.median(r["epoch_times"][0] for r in runs),
-        "later": statistics.median(
-            statistics.median(r["epoch_times"][1:]) for r in runs
-        ),
+        "later": statistics.median(later_epochs(r["epoch_times"]) for r in runs),
         "fit": statistics.median(r["fit_seconds"] for r in runs),
         "mse": statistics.median(r["test_mse"] for r in runs),
     }
 
 
-def first_and_later_fits(runs, key):
-    """``key`` of the first fit in the process, then the median of the others.
+def first_and_later_fits(values):
+    """The first fit's value in the process, then the median of the others.
 
     skseq reuses a compiled training step across fits of the same network,
     raw Keras compiles again for every new model: the two numbers tell apart
     the cost of the first fit and of each fit after it.
     """
-    values = [r["epoch_times"][0] if key == "first" else r["fit_seconds"] for r in runs]
     if len(values) == 1:
         return f"{values[0]:.2f}"
     return f"{values[0]:.2f} first fit; {statistics.median(values[1:]):.2f} others"
@@ -485,30 +486,39 @@ def _version(module_name):
         return "?"
 
 
-def table_row(label, version, does, stats):
-    return [
-        label,
-        version,
-        does,
-        f"{stats['first']:.2f}",
-        f"{stats['later']:.2f}",
-        f"{stats['fit']:.1f}",
-        f"{stats['mse']:.4g}",
-    ]
+def keras_row(label, versions, runs):
+    """Table row (column -> cell) of raw Keras or skseq, over its runs."""
+    stats = medians(runs)
+    return {
+        "row": label,
+        "versions": versions,
+        "one epoch": f"{STEPS_PER_EPOCH} steps x {BATCH_SIZE} {WINDOW_TO_NEXT}",
+        "1st epoch (s)": first_and_later_fits([r["epoch_times"][0] for r in runs]),
+        "later epochs, median (s)": f"{stats['later']:.2f}",
+        "fit (s)": first_and_later_fits([r["fit_seconds"] for r in runs]),
+        "test MSE": f"{stats['mse']:.4g}",
+    }
 
 
 def peer_row(name, result):
+    """Table row (column -> cell) of a peer's single run."""
     if result["status"] != "ok":
         print(f"  {name}: {result['status']} ({result.get('error', '')})")
-        return [name, result["status"], "-", "-", "-", "-", "-"]
-    steps = result.get("steps_per_epoch", "?")
-    versions = ", ".join(f"{k} {v}" for k, v in result["versions"].items())
-    does = f"{steps} steps x {BATCH_SIZE} {result['does']}"
-    stats = medians([result])
-    row = table_row(name, versions, does, stats)
+        return {"row": name, "versions": result["status"]}
+    times = result["epoch_times"]
+    mse = f"{result['test_mse']:.4g}"
     if "reference_mse" in result:
-        row[-1] += f" (raw Keras, same series: {result['reference_mse']:.4g})"
-    return row
+        mse += f" (raw Keras, same series: {result['reference_mse']:.4g})"
+    steps = result.get("steps_per_epoch", "?")
+    return {
+        "row": name,
+        "versions": ", ".join(f"{k} {v}" for k, v in result["versions"].items()),
+        "one epoch": f"{steps} steps x {BATCH_SIZE} {result['does']}",
+        "1st epoch (s)": f"{times[0]:.2f}",
+        "later epochs, median (s)": f"{later_epochs(times):.2f}",
+        "fit (s)": f"{result['fit_seconds']:.1f}",
+        "test MSE": mse,
+    }
 
 
 def main(args):
@@ -552,36 +562,15 @@ def report(runs, versions, peers, args):
     """Print the table, the skseq / raw Keras ratios and the notes."""
     import skseq
 
-    does = f"{math.ceil(N_TRAIN / BATCH_SIZE)} steps x {BATCH_SIZE} windows of 50"
-    does += " -> next value"
     backend = versions["backend"]
-    rows = []
-    for label, version, key in (
-        (
-            "raw Keras",
-            f"keras {versions['keras']}, {backend} {versions[backend]}",
-            "raw",
-        ),
-        ("skseq GRUForecaster", f"skseq {skseq.__version__}", "skseq"),
-    ):
-        row = table_row(label, version, does, medians(runs[key]))
-        row[3] = first_and_later_fits(runs[key], "first")
-        row[5] = first_and_later_fits(runs[key], "fit")
-        rows.append(row)
+    keras_versions = f"keras {versions['keras']}, {backend} {versions[backend]}"
+    rows = [
+        keras_row("raw Keras", keras_versions, runs["raw"]),
+        keras_row("skseq GRUForecaster", f"skseq {skseq.__version__}", runs["skseq"]),
+    ]
     rows += [peer_row(name, result) for name, result in peers.items()]
     print()
-    print_table(
-        [
-            "row",
-            "versions",
-            "one epoch",
-            "1st epoch (s)",
-            "later epochs, median (s)",
-            "fit (s)",
-            "test MSE",
-        ],
-        rows,
-    )
+    print_table(COLUMNS, [[row.get(column, "-") for column in COLUMNS] for row in rows])
     raw, ours = medians(runs["raw"]), medians(runs["skseq"])
     print(
         f"\nskseq / raw Keras, medians of {args.repeats} alternating runs: "
@@ -600,7 +589,11 @@ def parse_args(argv):
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--torch-threads", type=int, default=1)
-    parser.add_argument("--peers-python", default="/tmp/peers/venv/bin/python")
+    parser.add_argument(
+        "--peers-python",
+        default=os.environ.get("BENCH_PEERS_PYTHON"),
+        help="Python of the peers' environment (default: $BENCH_PEERS_PYTHON)",
+    )
     parser.add_argument("--peers", nargs="*", default=list(PEERS), choices=PEERS)
     parser.add_argument("--run-peer", choices=PEERS, help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)

@@ -21,13 +21,12 @@ import time
 
 import numpy as np
 import pandas as pd
-from _common import print_table
+from _common import load_keras, print_table
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
 
-from skseq._keras._backend import import_keras
 from skseq.classification import SENTIMENT_TOKEN_PATTERN, SentimentRNNClassifier
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -59,7 +58,7 @@ def best_params():
     for three epochs on the whole training fold with an exponential moving
     average of the weights (used at the end of training).
     """
-    keras = import_keras()
+    keras = load_keras()
     return dict(
         REGULARISED,
         token_pattern=SENTIMENT_TOKEN_PATTERN,
@@ -130,7 +129,7 @@ def load_sentences(path):
 
 def keras_device():
     """The Keras backend and the device it computes on."""
-    keras = import_keras()
+    keras = load_keras()
     backend = keras.backend.backend()
     if backend == "jax":
         import jax

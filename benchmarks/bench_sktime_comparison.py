@@ -18,124 +18,86 @@ the seasonal naive one-step forecast, season as listed) averaged over the
 splits, and the total fit + predict time over the splits.
 
 Run: ``python benchmarks/bench_sktime_comparison.py`` from the repository
-root (needs sktime and statsmodels; the neural rows need keras and are
-skipped with a note when skseq's recurrent forecasters are not importable).
+root (needs sktime and statsmodels; the neural rows need Keras and are
+skipped with a note without it).
 ``--datasets airline,taylor`` runs a subset, ``--no-neural`` skips networks.
 """
 
 import argparse
 import os
-import sys
-import time
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import peak_rss_mb, print_table  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sktime.datasets import load_airline  # noqa: E402
-from sktime.forecasting.arima import StatsModelsARIMA  # noqa: E402
-from sktime.forecasting.ets import AutoETS  # noqa: E402
-from sktime.forecasting.model_evaluation import evaluate  # noqa: E402
-from sktime.forecasting.naive import NaiveForecaster as SktimeNaive  # noqa: E402
-from sktime.forecasting.theta import ThetaForecaster  # noqa: E402
-from sktime.performance_metrics.forecasting import (  # noqa: E402
+from _common import neural_forecasters, peak_rss_mb, print_table
+from sklearn.pipeline import make_pipeline
+from sktime.datasets import load_airline
+from sktime.forecasting.arima import StatsModelsARIMA
+from sktime.forecasting.ets import AutoETS
+from sktime.forecasting.model_evaluation import evaluate
+from sktime.forecasting.naive import NaiveForecaster as SktimeNaive
+from sktime.forecasting.theta import ThetaForecaster
+from sktime.performance_metrics.forecasting import (
     MeanAbsoluteError,
     MeanAbsoluteScaledError,
 )
-from sktime.split import ExpandingWindowSplitter  # noqa: E402
+from sktime.split import ExpandingWindowSplitter
 
-from skseq.forecasting import LinearWindowRegressor, NaiveForecaster  # noqa: E402
-from skseq.preprocessing import SeasonalDifferencer, SequenceScaler  # noqa: E402
-from skseq.sktime import SkseqForecaster  # noqa: E402
+from skseq.forecasting import LinearWindowRegressor, NaiveForecaster
+from skseq.preprocessing import SeasonalDifferencer, SequenceScaler
+from skseq.sktime import SkseqForecaster
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "..", "shared", "data")
 
 
-def neural_forecasters():
-    """(GRUForecaster, ConvGRUForecaster), or None with the reason."""
-    try:
-        from skseq.forecasting import ConvGRUForecaster, GRUForecaster
-    except ImportError:
-        try:
-            from skseq.forecasting import ConvGRUForecaster, GRUForecaster
-        except ImportError as error:
-            return None, f"skseq's recurrent forecasters are not importable ({error})"
-    return (GRUForecaster, ConvGRUForecaster), None
+class Settings(NamedTuple):
+    """How one data set is split and modelled."""
+
+    season: int  # of the seasonal naive, Theta, ETS, MASE and the differencer
+    horizon: int  # each split forecasts 1..horizon steps ahead
+    window: int  # steps each skseq model sees
+    folds: int  # expanding-window splits, their cutoffs `step` steps apart
+    step: int
+    order: tuple  # ARIMA (p, d, q)
+    seasonal_order: tuple  # ARIMA (P, D, Q, s)
+    weekly: int | None = None  # a second season, for the seasonal naive forecasts
+    neural_window: int | None = None  # window of the networks, if shorter
 
 
-def load_datasets():
-    """name -> (series, settings) for every benchmark data set."""
-    airline = load_airline()
-    sunspots = pd.read_csv(os.path.join(DATA, "sunspots_monthly.csv"))["sunspots"]
-    sunspots.index = pd.period_range("1749-01", periods=len(sunspots), freq="M")
-    demand = pd.read_csv(os.path.join(DATA, "taylor_halfhourly.csv"))["demand_mw"]
-    hourly = demand.groupby(np.arange(len(demand)) // 2).mean().astype(float)
+SETTINGS = {
+    "airline": Settings(12, 12, 24, 4, 12, (0, 1, 1), (0, 1, 1, 12)),
+    "sunspots": Settings(1, 12, 60, 5, 120, (2, 1, 2), (0, 0, 0, 0)),
+    # A shorter window for the networks keeps their training time modest.
+    "taylor": Settings(24, 24, 168, 5, 168, (2, 0, 1), (0, 1, 0, 24), 168, 72),
+    "newark": Settings(1, 7, 28, 5, 28, (1, 1, 1), (0, 0, 0, 0)),
+}
+
+
+def load_series(name):
+    """The series of the data set ``name``."""
+    if name == "airline":
+        return load_airline()
+    if name == "sunspots":
+        sunspots = pd.read_csv(os.path.join(DATA, "sunspots_monthly.csv"))
+        series = sunspots["sunspots"]
+        series.index = pd.period_range("1749-01", periods=len(series), freq="M")
+        return series
+    if name == "taylor":
+        demand = pd.read_csv(os.path.join(DATA, "taylor_halfhourly.csv"))
+        halfhourly = demand["demand_mw"]
+        return halfhourly.groupby(np.arange(len(halfhourly)) // 2).mean().astype(float)
     weather = pd.read_csv(
         os.path.join(DATA, "weather_ewr_2013_hourly.csv"),
         parse_dates=["time_hour"],
         index_col="time_hour",
     )
-    daily = weather["temp"].resample("D").mean()
-    return {
-        # season: seasonal naive, Theta, ETS, MASE and the differencer;
-        # window: steps each skseq model sees (networks: neural_window, when
-        # given, to keep training time modest); folds of `horizon` steps,
-        # the cutoffs `step` apart.
-        "airline": (
-            airline,
-            dict(
-                season=12,
-                horizon=12,
-                window=24,
-                folds=4,
-                step=12,
-                arima=((0, 1, 1), (0, 1, 1, 12)),
-            ),
-        ),
-        "sunspots": (
-            sunspots,
-            dict(
-                season=1,
-                horizon=12,
-                window=60,
-                folds=5,
-                step=120,
-                arima=((2, 1, 2), (0, 0, 0, 0)),
-            ),
-        ),
-        "taylor": (
-            hourly,
-            dict(
-                season=24,
-                horizon=24,
-                window=168,
-                folds=5,
-                step=168,
-                weekly=168,
-                neural_window=72,
-                arima=((2, 0, 1), (0, 1, 0, 24)),
-            ),
-        ),
-        "newark": (
-            daily,
-            dict(
-                season=1,
-                horizon=7,
-                window=28,
-                folds=5,
-                step=28,
-                arima=((1, 1, 1), (0, 0, 0, 0)),
-            ),
-        ),
-    }
+    return weather["temp"].resample("D").mean()
 
 
 def splitter(y, settings):
-    horizon, folds, step = settings["horizon"], settings["folds"], settings["step"]
+    horizon, folds, step = settings.horizon, settings.folds, settings.step
     initial = len(y) - horizon - (folds - 1) * step
     return ExpandingWindowSplitter(
         fh=list(range(1, horizon + 1)), initial_window=initial, step_length=step
@@ -143,10 +105,9 @@ def splitter(y, settings):
 
 
 def sktime_models(settings):
-    season = settings["season"]
-    order, seasonal_order = settings["arima"]
+    season, order = settings.season, settings.order
     models = [("sktime naive (last)", SktimeNaive(strategy="last"))]
-    for sp in sorted({season, settings.get("weekly", 1)} - {1}):
+    for sp in sorted({season, settings.weekly or 1} - {1}):
         models.append((f"sktime naive (seasonal {sp})", SktimeNaive(sp=sp)))
     models += [
         # Theta's deseasonalisation is multiplicative: it fails on the zeros
@@ -160,16 +121,16 @@ def sktime_models(settings):
             AutoETS(auto=True, sp=season, additive_only=True, n_jobs=1),
         ),
         (
-            f"sktime ARIMA {order}{seasonal_order[:3]}",
-            StatsModelsARIMA(order=order, seasonal_order=seasonal_order),
+            f"sktime ARIMA {order}{settings.seasonal_order[:3]}",
+            StatsModelsARIMA(order=order, seasonal_order=settings.seasonal_order),
         ),
     ]
     return models
 
 
 def skseq_models(settings, neural, epochs):
-    season, window = settings["season"], settings["window"]
-    naive_period = settings.get("weekly", season)
+    season, window = settings.season, settings.window
+    naive_period = settings.weekly or season
     models = [("skseq naive (last)", NaiveForecaster())]
     if naive_period > 1:
         seasonal = NaiveForecaster(strategy="seasonal_last", period=naive_period)
@@ -187,7 +148,7 @@ def skseq_models(settings, neural, epochs):
         (name, SkseqForecaster(model, window_length=window)) for name, model in models
     ]
     if neural is not None:
-        neural_window = settings.get("neural_window", window)
+        neural_window = settings.neural_window or window
         forecasters += [
             (name, SkseqForecaster(model, window_length=neural_window))
             for name, model in neural_models(neural, season, epochs)
@@ -219,31 +180,31 @@ def neural_models(neural, season, epochs):
 
 
 def score(forecaster, y, cv, season):
+    """Mean MAE and MASE over the splits, and the total fit + predict seconds."""
     scoring = [MeanAbsoluteError(), MeanAbsoluteScaledError(sp=season)]
-    start = time.perf_counter()
     results = evaluate(forecaster, cv=cv, y=y, scoring=scoring)
-    seconds = time.perf_counter() - start
     return (
         results["test_MeanAbsoluteError"].mean(),
         results["test_MeanAbsoluteScaledError"].mean(),
         results["fit_time"].sum() + results["pred_time"].sum(),
-        seconds,
     )
 
 
-def run_dataset(name, y, settings, neural, epochs):
+def run_dataset(name, neural, epochs):
+    settings = SETTINGS[name]
+    y = load_series(name)
     cv = splitter(y, settings)
     print(
         f"\n### {name}: {len(y)} steps, {cv.get_n_splits(y)} expanding-window "
-        f"splits, forecasts 1..{settings['horizon']} steps ahead, MASE season "
-        f"{settings['season']}, skseq window {settings['window']} (networks "
-        f"{settings.get('neural_window', settings['window'])})",
+        f"splits, forecasts 1..{settings.horizon} steps ahead, MASE season "
+        f"{settings.season}, skseq window {settings.window} (networks "
+        f"{settings.neural_window or settings.window})",
         flush=True,
     )
     rows = []
     models = sktime_models(settings) + skseq_models(settings, neural, epochs)
     for label, forecaster in models:
-        mae, mase, fit_predict, _ = score(forecaster, y, cv, settings["season"])
+        mae, mase, fit_predict = score(forecaster, y, cv, settings.season)
         rows.append([label, f"{mae:.2f}", f"{mase:.3f}", f"{fit_predict:.2f}"])
     # A model that failed on some split (evaluate's error_score) shows nan.
     rows.sort(key=lambda row: (np.isnan(float(row[1])), float(row[1])))
@@ -254,7 +215,7 @@ def run_dataset(name, y, settings, neural, epochs):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", default="airline,sunspots,taylor,newark")
+    parser.add_argument("--datasets", default=",".join(SETTINGS))
     parser.add_argument("--no-neural", action="store_true")
     parser.add_argument("--epochs", type=int, default=30)
     args = parser.parse_args(argv)
@@ -266,10 +227,8 @@ def main(argv=None):
     neural, reason = (None, "--no-neural") if args.no_neural else neural_forecasters()
     if neural is None:
         print(f"Neural forecasters skipped: {reason}.")
-    datasets = load_datasets()
     for name in args.datasets.split(","):
-        y, settings = datasets[name]
-        run_dataset(name, y, settings, neural, args.epochs)
+        run_dataset(name, neural, args.epochs)
     print(f"\npeak RSS: {peak_rss_mb():.0f} MB")
 
 

@@ -7,9 +7,9 @@ Run: ``python benchmarks/bench_tokenizer.py [--docs N] [--words N]``.
 """
 
 import argparse
-import time
 
 import numpy as np
+from _common import timed
 from sklearn.feature_extraction.text import CountVectorizer
 
 from skseq.classification import TextTokenizer
@@ -27,10 +27,10 @@ def make_corpus(n_docs, n_words, vocabulary_size=50_000, seed=0):
     return [" ".join(row).capitalize() + "." for row in words[draws]]
 
 
-def timed(label, function, *args):
-    start = time.perf_counter()
-    result = function(*args)
-    print(f"{label:<46} {time.perf_counter() - start:6.2f} s")
+def timed_step(label, function, *args):
+    """Call ``function(*args)`` and print how long it took."""
+    result, seconds = timed(function, *args)
+    print(f"{label:<46} {seconds:6.2f} s")
     return result
 
 
@@ -42,10 +42,12 @@ def main():
     docs = make_corpus(args.docs, args.words)
     print(f"{args.docs} documents x {args.words} words")
     tokenizer = TextTokenizer(max_features=20_000, max_length=500)
-    timed("TextTokenizer.fit_transform", tokenizer.fit_transform, docs)
-    timed("TextTokenizer.transform", tokenizer.transform, docs)
+    timed_step("TextTokenizer.fit_transform", tokenizer.fit_transform, docs)
+    timed_step("TextTokenizer.transform", tokenizer.transform, docs)
     vectorizer = CountVectorizer(max_features=20_000)
-    timed("CountVectorizer.fit_transform (reference)", vectorizer.fit_transform, docs)
+    timed_step(
+        "CountVectorizer.fit_transform (reference)", vectorizer.fit_transform, docs
+    )
 
 
 if __name__ == "__main__":

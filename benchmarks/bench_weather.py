@@ -24,7 +24,7 @@ on the validation windows), and Keras networks (GRU, GRU with dropout,
 stacked GRU, bidirectional GRU, Conv1D + GRU) after a ``SequenceScaler``
 fitted on the training windows, trained for up to 30 epochs with early stopping
 on the last 10 % of the training windows.  Rows of networks are skipped with
-a note if skseq's recurrent forecasters are not importable.
+a note if Keras is not installed.
 
 Run: ``python benchmarks/bench_weather.py [--epochs 30]`` from the repository
 root.
@@ -32,20 +32,16 @@ root.
 
 import argparse
 import os
-import sys
-import time
 
 import numpy as np
 import pandas as pd
+from _common import neural_forecasters, peak_rss_mb, print_table, timed
+from sklearn.metrics import mean_absolute_error
+from sklearn.pipeline import make_pipeline
 
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import peak_rss_mb, print_table  # noqa: E402
-from sklearn.metrics import mean_absolute_error  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-
-from skseq import make_windows  # noqa: E402
-from skseq.forecasting import LinearWindowRegressor, NaiveForecaster  # noqa: E402
-from skseq.preprocessing import SequenceScaler  # noqa: E402
+from skseq import make_windows
+from skseq.forecasting import LinearWindowRegressor, NaiveForecaster
+from skseq.preprocessing import SequenceScaler
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "..", "shared", "data", "weather_ewr_2013_hourly.csv")
@@ -85,18 +81,6 @@ def chollet_split(frame):
         )
         for start, stop in zip(bounds[:-1], bounds[1:])
     ]
-
-
-def neural_forecasters():
-    """(GRUForecaster, ConvGRUForecaster), or None with the reason."""
-    try:
-        from skseq.forecasting import ConvGRUForecaster, GRUForecaster
-    except ImportError:
-        try:
-            from skseq.forecasting import ConvGRUForecaster, GRUForecaster
-        except ImportError as error:
-            return None, f"skseq's recurrent forecasters are not importable ({error})"
-    return (GRUForecaster, ConvGRUForecaster), None
 
 
 def networks(neural, epochs):
@@ -141,9 +125,8 @@ def tuned_ridge(train, valid):
 
 
 def score(model, train, valid, test):
-    start = time.perf_counter()
-    model.fit(*train)
-    seconds = time.perf_counter() - start
+    """Validation and test MAE, fit seconds and epochs of ``model``."""
+    _, seconds = timed(model.fit, *train)
     return (
         mean_absolute_error(valid[1], model.predict(valid[0])),
         mean_absolute_error(test[1], model.predict(test[0])),

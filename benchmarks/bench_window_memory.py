@@ -16,16 +16,15 @@ import tempfile
 import time
 
 import numpy as np
-
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import (  # noqa: E402
+from _common import (
+    JENA_GEOMETRY,
+    JENA_SHAPE,
     peak_rss_mb,
     print_table,
     run_in_fresh_process,
 )
 
-N_STEPS, N_FEATURES = 420_551, 14
-GEOMETRY = {"window_length": 240, "sampling_rate": 6, "delay": 144, "target": 1}
+N_STEPS, N_FEATURES = JENA_SHAPE
 
 
 def _series(kind, directory):
@@ -49,7 +48,7 @@ def run_stage(stage, kind, directory):
     series = _series(kind, directory)
     result = {"after series (MB)": round(peak_rss_mb(), 1)}
     start = time.perf_counter()
-    X, y = make_windows(series, **GEOMETRY)
+    X, y = make_windows(series, **JENA_GEOMETRY)
     result["n_windows"] = len(X)
     if stage == "split":
         for train, test in TimeSeriesSplit(n_splits=5).split(X, y):
@@ -90,7 +89,7 @@ def main():
                     ]
                 )
     n_windows = rows[0][2]
-    dense = n_windows * GEOMETRY["window_length"] * N_FEATURES * 4
+    dense = n_windows * JENA_GEOMETRY["window_length"] * N_FEATURES * 4
     print(
         f"series: {N_STEPS:,} x {N_FEATURES} float32 = "
         f"{N_STEPS * N_FEATURES * 4 / 1e6:.1f} MB; materialised windows would be "
