@@ -14,7 +14,10 @@ Only JAX is shared: TensorFlow's ``tf.function`` steps capture the variables
 of the network that traced them, and PyTorch compiles nothing by default.
 """
 
+import ctypes
+import functools
 import json
+import sys
 import threading
 import warnings
 
@@ -70,6 +73,7 @@ class _CompiledFunctions:
                 import jax
 
                 jax.clear_caches()
+        return_freed_memory()
 
     def publish(self, keras, model):
         """Keep the functions ``model`` compiled for later networks."""
@@ -89,6 +93,32 @@ class _CompiledFunctions:
         with self._lock:
             self._functions.clear()
             self._new_compilations = 0
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None on other C libraries."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def return_freed_memory():
+    """Give heap memory that networks no longer use back to the OS (glibc).
+
+    Compiling and dropping networks frees many small blocks that glibc keeps
+    for reuse rather than returning, so a process's resident memory grew by
+    about 30 MB per architecture although the memory was free: a grid search
+    over ``units`` reached gigabytes.  ``malloc_trim(0)`` returns it; it is
+    called once per newly compiled architecture, where it costs milliseconds
+    against the second that compiling takes.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _without_names(config, layer_names):
