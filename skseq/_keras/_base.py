@@ -195,8 +195,6 @@ class BaseKerasEstimator(BaseEstimator):
             raise invalid_parameter(
                 self, "callbacks", "None or a list of Keras callbacks", self.callbacks
             )
-        # Stop at the first non-finite loss; `_check_finite_loss` explains.
-        callbacks.append(keras.callbacks.TerminateOnNaN())
         if self.early_stopping:
             callbacks.append(
                 keras.callbacks.EarlyStopping(
