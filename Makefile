@@ -29,6 +29,7 @@ demo: $(VENV)/.installed-demo
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check skseq tests benchmarks
+	$(BIN)/python -m ruff format --check skseq tests benchmarks
 	$(BIN)/python -m pytest
 
 # HTML in docs/_build/html (open docs/_build/html/index.html).

@@ -20,6 +20,7 @@ import json
 import sys
 import threading
 import warnings
+import weakref
 
 from .._config import get_config
 
@@ -46,6 +47,8 @@ class _CompiledFunctions:
 
     def __init__(self):
         self._functions = {}
+        # Networks that compile steps of their own, until they publish them.
+        self._compiling = weakref.WeakSet()
         self._new_compilations = 0
         self._lock = threading.Lock()
 
@@ -59,6 +62,7 @@ class _CompiledFunctions:
             functions = self._functions.get(key) if key is not None else None
             if functions is None:
                 self._count_new_compilation(keras, config)
+                self._compiling.add(model)
                 return
         for name, function in functions.items():
             if getattr(model, name, None) is None:
@@ -73,10 +77,15 @@ class _CompiledFunctions:
                 import jax
 
                 jax.clear_caches()
-        return_freed_memory()
 
     def publish(self, keras, model):
         """Keep the functions ``model`` compiled for later networks."""
+        with self._lock:
+            compiled_here = model in self._compiling
+            self._compiling.discard(model)
+        if compiled_here:
+            # Compiling left temporaries behind, and earlier networks may be gone.
+            return_freed_memory()
         if not get_config()["share_compiled_steps"]:
             return
         key = _architecture_key(keras, model)
@@ -113,8 +122,8 @@ def return_freed_memory():
     for reuse rather than returning, so a process's resident memory grew by
     about 30 MB per architecture although the memory was free: a grid search
     over ``units`` reached gigabytes.  ``malloc_trim(0)`` returns it; it is
-    called once per newly compiled architecture, where it costs milliseconds
-    against the second that compiling takes.
+    called after each fit or predict that compiled steps of its own, where it
+    costs milliseconds against the second that compiling took.
     """
     trim = _malloc_trim()
     if trim is not None:

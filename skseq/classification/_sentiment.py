@@ -451,6 +451,7 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
         return TokenTrainingData(ids, codes[:, np.newaxis])
 
     def _build_network(self, keras, data):
+        _check_embedding_size(self)
         (length,), _ = data.sample_shapes
         inputs = keras.Input(shape=(length,), dtype="int32")
         x = keras.layers.Embedding(
@@ -553,3 +554,21 @@ class SentimentRNNClassifier(ClassifierMixin, BaseKerasEstimator):
                 self.class_weight,
             ) from None
         return {int(code): float(w) for code, w in zip(present, weights, strict=True)}
+
+
+# An embedding table above this size is a token id space mistaken for a
+# vocabulary (integer ids that are hashes or row numbers), not a model.
+_MAX_EMBEDDING_BYTES = 2**31
+
+
+def _check_embedding_size(classifier):
+    rows = classifier.tokenizer_.vocabulary_size_
+    size = rows * classifier.embedding_dim * 4
+    if size > _MAX_EMBEDDING_BYTES:
+        raise ValueError(
+            f"The embedding would have {rows} rows of {classifier.embedding_dim} "
+            f"floats ({size / 2**30:.1f} GiB): with max_features="
+            f"{classifier.max_features!r}, the token ids of X (up to "
+            f"{rows - 1}) are each given a row. Set `max_features` to the "
+            "number of ids to keep (e.g. 20000), or renumber the ids densely."
+        )

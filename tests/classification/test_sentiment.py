@@ -405,3 +405,10 @@ def test_importing_the_classifier_does_not_import_keras():
         "assert 'keras' not in sys.modules and 'jax' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_sparse_huge_token_ids_without_max_features_are_refused():
+    clf = SentimentRNNClassifier(max_features=None, units=2, epochs=1)
+    ids = [[5, 2**30], [7, 9]] * 4
+    with pytest.raises(ValueError, match=r"embedding would have 1073741825 rows"):
+        clf.fit(ids, ["a", "b"] * 4)
