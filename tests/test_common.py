@@ -6,8 +6,16 @@ warns for operations that also change targets: that warning is expected here.
 """
 
 import pytest
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.estimator_checks import (
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_param_validation,
+    check_parameters_default_constructible,
+    check_set_params,
+    parametrize_with_checks,
+)
 
+from skseq.classification import SentimentRNNClassifier, TextTokenizer
 from skseq.forecasting import (
     ConvGRUForecaster,
     GRUForecaster,
@@ -67,3 +75,26 @@ EXPECTED_FAILED_CHECKS = {
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+# scikit-learn's checks generate numeric 2-D data only, and skip estimators
+# whose input tag is text (SkipTestWarning "Can't test estimator ... string").
+# The text estimators run the checks that need no data here; their fit,
+# predict, cloning and pickling on text are tested in tests/classification.
+TEXT_ESTIMATORS = [
+    TextTokenizer(),
+    SentimentRNNClassifier(units=2, embedding_dim=2, epochs=1, random_state=0),
+]
+DATA_FREE_CHECKS = [
+    check_get_params_invariance,
+    check_set_params,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_param_validation,
+]
+
+
+@pytest.mark.parametrize("estimator", TEXT_ESTIMATORS, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("check", DATA_FREE_CHECKS, ids=lambda c: c.__name__)
+def test_text_estimators_pass_data_free_checks(estimator, check):
+    check(type(estimator).__name__, estimator)
