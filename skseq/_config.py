@@ -13,7 +13,7 @@ import threading
 
 __all__ = ["clear_keras_caches", "config_context", "get_config", "set_config"]
 
-_DEFAULTS = {"share_compiled_steps": True, "max_compiled_architectures": 16}
+_DEFAULTS = {"share_compiled_steps": True, "max_compiled_architectures": 1}
 _config = dict(_DEFAULTS)
 _lock = threading.Lock()
 
@@ -68,11 +68,16 @@ def set_config(share_compiled_steps=None, max_compiled_architectures=None):
         Results are identical either way (each fit builds and seeds its own
         network); sharing saves about a second of compilation per fit.
     max_compiled_architectures : int, default=None
-        How many architectures' compiled steps are kept (initially 16).
-        It also bounds memory: once this many *new* architectures have been
+        How many architectures' compiled steps are kept (initially 1).
+        It bounds memory: once this many *new* architectures have been
         compiled since the last clean-up, skseq clears its shared steps and
-        JAX's compilation caches (`clear_keras_caches`), which otherwise grow
-        by megabytes with every architecture (a grid search over ``units``).
+        JAX's compilation caches (`clear_keras_caches`), which otherwise keep
+        some 30 MB per architecture (a grid search over ``units`` reached
+        gigabytes).  One suits a grid search, which fits all folds of a
+        candidate in a row: 300 fits of 300 architectures grow by 91 MB with
+        1, 114 MB with 2 and 503 MB with 16
+        (``benchmarks/bench_many_fits.py``).  Raise it when a process keeps
+        alternating between a few architectures.
 
     See Also
     --------
