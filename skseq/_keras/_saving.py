@@ -14,7 +14,6 @@ defined at the top level of a module.
 """
 
 import importlib
-import json
 import pickle
 
 import numpy as np
@@ -81,7 +80,7 @@ class SavedModel:
             variable_values(model.weights),
             compile_config,
             optimizer_state,
-            _custom_classes(json.loads(architecture)),
+            _custom_classes(model),
         )
 
     def restore(self):
@@ -112,29 +111,30 @@ class SavedModel:
             variable.assign(value)
 
 
-def _custom_classes(config):
-    """Custom objects named in a Keras config: name to (module, attribute).
+def _custom_classes(model):
+    """Custom layer classes of ``model``: registered name to (module, name).
 
-    skseq's own layers are left out: `custom_objects` defines them.
+    Keras's own layers and skseq's (defined by `custom_objects`) are left
+    out.  A class that could not be imported again (one defined inside a
+    function) is refused now, rather than when the estimator is loaded.
     """
+    keras = import_keras()
     found = {}
-    if isinstance(config, dict):
-        module = config.get("module")
-        if isinstance(module, str) and not module.startswith(("keras", "skseq.")):
-            # A function is stored as class "function" with its name as config.
-            attribute = config["class_name"]
-            if attribute == "function":
-                attribute = config["config"]
-            name = config.get("registered_name") or attribute
-            found[name] = (module, attribute)
-            _import_class(module, attribute, error=pickle.PicklingError)
-        values = config.values()
-    elif isinstance(config, list):
-        values = config
-    else:
-        values = ()
-    for value in values:
-        found.update(_custom_classes(value))
+    for layer in model._flatten_layers(include_self=False, recursive=True):
+        cls = type(layer)
+        if cls.__module__.startswith(("keras.", "skseq.")):
+            continue
+        if "<locals>" in cls.__qualname__:
+            raise pickle.PicklingError(
+                f"The network uses the custom Keras layer {cls.__qualname__!r}, "
+                "defined inside a function: a fitted skseq estimator stores "
+                "custom layers by module and name, so they must be defined at "
+                "the top level of a module."
+            )
+        found[keras.saving.get_registered_name(cls)] = (
+            cls.__module__,
+            cls.__qualname__,
+        )
     return found
 
 

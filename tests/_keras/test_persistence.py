@@ -13,6 +13,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 
 from skseq import make_windows
+from skseq._keras import import_keras
 from skseq.forecasting import ConvGRUForecaster, GRUForecaster, RNNForecaster
 from skseq.preprocessing import SequenceScaler
 
@@ -119,3 +120,20 @@ def test_custom_layer_round_trips_without_registration(windows):
     restored = pickle.loads(pickle.dumps(model))
     assert type(restored.model_.layers[1]).__module__ == "custom_layers"
     assert_array_equal(restored.predict(X_test), model.predict(X_test))
+
+
+def test_custom_layer_defined_in_a_function_is_refused_when_pickling(windows):
+    X, y, _, _ = windows
+    keras = import_keras()
+
+    class Local(keras.layers.Layer):
+        def call(self, inputs):
+            return 2 * inputs
+
+    class LocalGRUForecaster(GRUForecaster):
+        def _network_body(self, keras, inputs, return_sequences):
+            return super()._network_body(keras, Local()(inputs), return_sequences)
+
+    model = LocalGRUForecaster(units=(2,), epochs=1, random_state=0).fit(X, y)
+    with pytest.raises(pickle.PicklingError, match=r"'.*<locals>\.Local', defined"):
+        pickle.dumps(model)
