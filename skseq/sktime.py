@@ -82,6 +82,12 @@ class SkseqForecaster(BaseForecaster):
         parameters can be tuned as ``estimator__<name>``.
     window_length : int
         Observations per window: how far back the estimator looks.
+    stride : int, default=1
+        Train on every ``stride``-th window only, counted back from the
+        newest, which is always kept.  With long windows of a long series
+        (a week of half-hours) consecutive windows overlap almost entirely;
+        thinning them divides the cost of every training epoch by
+        ``stride``.
 
     Attributes
     ----------
@@ -153,11 +159,13 @@ class SkseqForecaster(BaseForecaster):
     _parameter_constraints = {
         "estimator": [_FittableEstimator()],
         "window_length": [Interval(Integral, 1, None, closed="left")],
+        "stride": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, estimator, *, window_length):
+    def __init__(self, estimator, *, window_length, stride=1):
         self.estimator = estimator
         self.window_length = window_length
+        self.stride = stride
         super().__init__()
         # BaseForecaster creates its data store only when remember_data is on
         # at construction; set_config may switch it on later.
@@ -264,7 +272,9 @@ class SkseqForecaster(BaseForecaster):
             horizon=self.horizon_,
             target=0,
         )
-        self.estimator_ = clone(self.estimator).fit(windows, targets)
+        # Every stride-th window, ending with the newest.
+        keep = slice((len(targets) - 1) % self.stride, None, self.stride)
+        self.estimator_ = clone(self.estimator).fit(windows[keep], targets[keep])
 
     @classmethod
     def get_test_params(cls, parameter_set="default"):
@@ -293,6 +303,7 @@ class SkseqForecaster(BaseForecaster):
                     SequenceScaler(), LinearWindowRegressor(alpha=1.0)
                 ),
                 "window_length": 4,
+                "stride": 2,
             },
         ]
 

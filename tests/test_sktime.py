@@ -342,3 +342,22 @@ def test_fit_checks_parameters_and_names_them(params, message):
     )
     with pytest.raises(InvalidParameterError, match=message):
         forecaster.fit(_series(), fh=[1])
+
+
+def test_stride_trains_on_every_kth_window_ending_with_the_newest():
+    y = _series(n=40)
+    forecaster = SkseqForecaster(LinearWindowRegressor(), window_length=5, stride=3)
+    forecaster.fit(y, fh=[1, 2])
+    X, targets = make_windows(y.to_numpy(), window_length=5, horizon=2)
+    kept = np.arange(len(targets))[(len(targets) - 1) % 3 :: 3]
+    assert kept[-1] == len(targets) - 1
+    expected = LinearWindowRegressor().fit(X[kept], targets[kept])
+    np.testing.assert_allclose(forecaster.estimator_.coef_, expected.coef_)
+    assert forecaster.estimator_.n_features_in_ == 5
+
+
+@pytest.mark.parametrize("stride", [0, 1.5, True])
+def test_bad_stride_names_the_parameter(stride):
+    forecaster = SkseqForecaster(NaiveForecaster(), window_length=4, stride=stride)
+    with pytest.raises(ValueError, match=rf"'stride' parameter .* Got {stride!r} "):
+        forecaster.fit(_series(), fh=[1])
