@@ -75,6 +75,7 @@ class BaseWindowRegressor(RegressorMixin, BaseEstimator):
         """
         windows = validate_windows(self, X, reset=False)
         self._check_target_layout(windows)
+        windows = self._own_operations(windows)
         predictions = np.empty((len(windows), self.n_outputs_))
         size = windows.rows_per_batch()
         if self._predict_rows_per_batch is not None:
@@ -89,6 +90,10 @@ class BaseWindowRegressor(RegressorMixin, BaseEstimator):
 
     def _predict_batch(self, batch):
         raise NotImplementedError
+
+    def _own_operations(self, windows):
+        """``windows`` with the operations the regressor fitted for itself."""
+        return windows
 
     def _check_target_layout(self, windows):
         geometry = windows.geometry

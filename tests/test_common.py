@@ -44,6 +44,7 @@ ESTIMATORS = [
     # The checks' windows can be 2 steps long, hence kernel_size=2.
     RNNForecaster(units=(4,), epochs=2, random_state=0),
     GRUForecaster(units=(4,), epochs=2, random_state=0),
+    GRUForecaster(units=(4,), epochs=2, scaling="window", random_state=0),
     ConvGRUForecaster(
         filters=4, kernel_size=2, strides=1, units=(4,), epochs=2, random_state=0
     ),

@@ -19,6 +19,7 @@ import numpy as np
 
 from .._param_validation import StrOptions, fit_context
 from .._window_regressor import BaseWindowRegressor
+from ..preprocessing import SequenceScaler, WindowNormalizer
 from ._base import BaseKerasEstimator
 from ._training import TrainingData
 
@@ -144,6 +145,7 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,
         "strategy": [StrOptions({"multioutput", "recursive", "seq2seq"})],
+        "scaling": [None, StrOptions({"window", "standard"})],
     }
 
     def __sklearn_tags__(self):
@@ -191,6 +193,14 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
     # -- targets ---------------------------------------------------------------
     def _training_data(self, X, y):
         windows, y = self._validate_fit_data(X, y, horizon_of_windows=False)
+        continuing = self.warm_start and getattr(self, "model_", None) is not None
+        if not (continuing and hasattr(self, "scaler_")):
+            # A warm start keeps the scale its network was trained in.
+            self.scaler_ = _make_scaler(self.scaling)
+            if self.scaler_ is not None:
+                self.scaler_.fit(windows)
+        if self.scaler_ is not None:
+            windows = self.scaler_.transform(windows)
         n_targets = self.n_outputs_ // self.horizon_
         if self.strategy == "recursive":
             _check_recursive_geometry(windows)
@@ -225,6 +235,9 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         return per_step.reshape(len(y), per_step.shape[1], -1)
 
     # -- prediction ------------------------------------------------------------
+    def _own_operations(self, windows):
+        return windows if self.scaler_ is None else self.scaler_.transform(windows)
+
     def _predict_batch(self, batch):
         if self.strategy == "recursive":
             return self._predict_recursive(batch)
@@ -248,3 +261,16 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
             raw = np.concatenate([raw[:, 1:], value[:, :, np.newaxis]], axis=1)
             current = batch.with_raw_windows(raw)
         return np.concatenate(forecasts, axis=1)
+
+
+def _make_scaler(scaling):
+    """The window transformer a forecaster applies to its inputs and targets.
+
+    Appended to the windows' chain, so that the targets are scaled with the
+    inputs and the forecasts mapped back, like a transformer in a pipeline.
+    """
+    if scaling == "standard":
+        return SequenceScaler()
+    if scaling == "window":
+        return WindowNormalizer(method="zscore")
+    return None

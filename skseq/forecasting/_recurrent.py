@@ -32,6 +32,15 @@ _TRAINING_PARAMETERS = """\
         steps with ``delay=1`` only).  ``"seq2seq"``: every time step is
         trained on the ``horizon`` values that follow it and the forecast is
         the last step's output (Hands-On ML's best multi-step model).
+    scaling : {"standard", "window"} or None, default=None
+        Scaling of inputs and targets inside the forecaster, reversed on the
+        forecasts.  ``"standard"``: every feature standardised with the mean
+        and standard deviation of the training windows (a `SequenceScaler`
+        fitted in ``fit``).  ``"window"``: every window and feature by its
+        own mean and standard deviation (``WindowNormalizer("zscore")``), so
+        that the level of a series may drift between training and test.
+        None: the network sees the windows as given (put a `SequenceScaler`
+        in front of it, as the books do).
     epochs : int, default=20
         Passes over the training windows.
     batch_size : int, default=32
@@ -92,6 +101,8 @@ _FITTED_ATTRIBUTES = """\
         Target steps per window.
     n_outputs_ : int
         Columns of ``y`` (``horizon_`` times the number of target columns).
+    scaler_ : SequenceScaler, WindowNormalizer or None
+        The fitted scaling of ``scaling``.
 """
 
 
@@ -162,6 +173,7 @@ class RNNForecaster(BaseKerasForecaster):
         cell="simple",
         layer_norm=False,
         strategy="multioutput",
+        scaling=None,
         epochs=20,
         batch_size=32,
         optimizer="adam",
@@ -175,6 +187,7 @@ class RNNForecaster(BaseKerasForecaster):
         random_state=None,
         verbose=0,
     ):
+        self.scaling = scaling
         self.epochs = epochs
         self.batch_size = batch_size
         self.optimizer = optimizer
@@ -267,6 +280,7 @@ class GRUForecaster(BaseKerasForecaster):
         recurrent_dropout=0.0,
         bidirectional=False,
         strategy="multioutput",
+        scaling=None,
         epochs=20,
         batch_size=32,
         optimizer="adam",
@@ -280,6 +294,7 @@ class GRUForecaster(BaseKerasForecaster):
         random_state=None,
         verbose=0,
     ):
+        self.scaling = scaling
         self.epochs = epochs
         self.batch_size = batch_size
         self.optimizer = optimizer
@@ -380,6 +395,7 @@ class ConvGRUForecaster(BaseKerasForecaster):
         padding="valid",
         units=(20, 20),
         strategy="multioutput",
+        scaling=None,
         epochs=20,
         batch_size=32,
         optimizer="adam",
@@ -393,6 +409,7 @@ class ConvGRUForecaster(BaseKerasForecaster):
         random_state=None,
         verbose=0,
     ):
+        self.scaling = scaling
         self.epochs = epochs
         self.batch_size = batch_size
         self.optimizer = optimizer

@@ -14,12 +14,13 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import mean_squared_error, r2_score
+from sklearn.pipeline import make_pipeline
 
 import skseq._keras._training as keras_data
 from skseq import SequenceWindows, make_windows
 from skseq._keras._forecaster import seq2seq_positions
 from skseq.forecasting import ConvGRUForecaster, GRUForecaster, RNNForecaster
-from skseq.preprocessing import SequenceScaler
+from skseq.preprocessing import SequenceScaler, WindowNormalizer
 
 WINDOW = 12
 HORIZON = 3
@@ -421,3 +422,63 @@ def test_diverging_training_raises_instead_of_nan_forecasts():
     X = np.random.default_rng(0).normal(size=(32, 6))
     with pytest.raises(ValueError, match=r"GRUForecaster diverged: the loss became"):
         GRUForecaster(units=2, epochs=2, random_state=0).fit(X, 1e30 * X[:, -1])
+
+
+@pytest.fixture(scope="module")
+def far_from_zero():
+    """Two channels around 1000 and 50; the target is column 1."""
+    t = np.arange(400)
+    rng = np.random.default_rng(0)
+    data = np.column_stack(
+        [
+            1000 + 30 * np.sin(t / 7) + rng.normal(size=len(t)),
+            50 + 5 * np.sin(2 * np.pi * t / 20) + 0.2 * rng.normal(size=len(t)),
+        ]
+    )
+    X, y = make_windows(data, window_length=20, horizon=3, target=1)
+    return X[:300], y[:300], X[300:], y[300:]
+
+
+@pytest.mark.parametrize("scaling", ["standard", "window"])
+@pytest.mark.parametrize("strategy", ["multioutput", "seq2seq"])
+def test_scaling_inside_the_forecaster_predicts_in_original_units(
+    scaling, strategy, far_from_zero
+):
+    X, y, X_test, y_test = far_from_zero
+    params = {"units": 8, "epochs": 15, "random_state": 0, "strategy": strategy}
+    scaled = GRUForecaster(scaling=scaling, **params).fit(X, y)
+    unscaled = GRUForecaster(**params).fit(X, y)
+    mae = np.abs(scaled.predict(X_test) - y_test).mean()
+    # Unscaled, the network's outputs stay near 0 for targets near 50.
+    assert mae < 2.0
+    assert np.abs(unscaled.predict(X_test) - y_test).mean() > 10 * mae
+    kind = SequenceScaler if scaling == "standard" else WindowNormalizer
+    assert isinstance(scaled.scaler_, kind)
+
+
+def test_standard_scaling_equals_a_scaler_in_front(far_from_zero):
+    X, y, X_test, _ = far_from_zero
+    params = {"units": 4, "epochs": 2, "random_state": 0}
+    inside = GRUForecaster(scaling="standard", **params).fit(X, y)
+    in_front = make_pipeline(SequenceScaler(), GRUForecaster(**params)).fit(X, y)
+    np.testing.assert_allclose(inside.predict(X_test), in_front.predict(X_test))
+
+
+def test_window_scaling_of_constant_windows_and_recursion():
+    X, y = make_windows(np.full(60, 7.0), window_length=6, horizon=2)
+    model = GRUForecaster(
+        units=2, epochs=2, scaling="window", strategy="recursive", random_state=0
+    )
+    forecast = model.fit(X, y).predict(X[-3:])
+    assert np.isfinite(forecast).all()
+    # A constant window is only shifted to 0: forecasts stay near its level.
+    np.testing.assert_allclose(forecast, 7.0, atol=1.0)
+
+
+def test_warm_start_keeps_the_fitted_scaling(far_from_zero):
+    X, y, _, _ = far_from_zero
+    model = GRUForecaster(
+        units=2, epochs=1, scaling="standard", warm_start=True, random_state=0
+    )
+    scaler = model.fit(X[:150], y[:150]).scaler_
+    assert model.fit(X[150:], y[150:]).scaler_ is scaler
