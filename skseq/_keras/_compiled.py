@@ -39,7 +39,7 @@ class _CompiledFunctions:
     Every network that compiles steps of its own (a new architecture, or one
     that cannot be shared) adds XLA executables that JAX keeps in caches of
     its own, even after the network is gone: a grid search over ``units``
-    grew by about 20 MB per fit.  So once ``max_compiled_architectures`` new
+    grew by about 30 MB per fit.  So once ``max_compiled_architectures`` new
     compilations have happened since the last clean-up, the next one starts
     a new generation: the shared functions are forgotten and JAX's caches
     cleared.  Networks still alive then compile again on their next use.
