@@ -45,16 +45,21 @@ def validate_windows(estimator, X, *, reset):
 
 def _refuse_a_series(estimator, X):
     """Explain that a 1-D series must be cut into windows first."""
-    if hasattr(X, "shape") or isinstance(X, (list, tuple)):
-        if np.ndim(X) == 1 and len(X) > 0:
-            raise ValueError(
-                f"{type(estimator).__name__} takes windows of shape (n_windows, "
-                "window_length) or (n_windows, window_length, n_features), but X "
-                f"is 1-D (a series of {len(X)} values?). Cut a series into windows "
-                "and the targets that follow them first: X, y = "
-                "skseq.make_windows(series, window_length=..., horizon=...). "
-                "Reshape your data with X.reshape(1, -1) if it is one window."
-            )
+    if not (hasattr(X, "shape") or isinstance(X, (list, tuple))):
+        return
+    try:
+        one_dimensional = np.ndim(X) == 1 and len(X) > 0
+    except ValueError:  # ragged nested lists: check_array explains those
+        return
+    if one_dimensional:
+        raise ValueError(
+            f"{type(estimator).__name__} takes windows of shape (n_windows, "
+            "window_length) or (n_windows, window_length, n_features), but X "
+            f"is 1-D (a series of {len(X)} values?). Cut a series into windows "
+            "and the targets that follow them first: X, y = "
+            "skseq.make_windows(series, window_length=..., horizon=...). "
+            "Reshape your data with X.reshape(1, -1) if it is one window."
+        )
 
 
 def validate_targets(y, windows, *, name="y", who="This estimator"):

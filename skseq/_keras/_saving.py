@@ -138,12 +138,12 @@ def _custom_classes(model):
     return found
 
 
-def _import_class(module, attribute, error=ImportError):
+def _import_class(module, attribute):
     """The class ``attribute`` of ``module``; explain when it cannot be found."""
     try:
         return getattr(importlib.import_module(module), attribute)
     except (ImportError, AttributeError):
-        raise error(
+        raise ImportError(
             f"The network uses the custom Keras object {attribute!r} of module "
             f"{module!r}, which cannot be imported from there: a fitted skseq "
             "estimator stores custom objects by module and name. Define the "
