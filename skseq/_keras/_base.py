@@ -115,9 +115,7 @@ class BaseKerasEstimator(BaseEstimator):
                 data,
                 epochs=self.epochs,
                 batch_size=self.batch_size,
-                validation_fraction=self.validation_fraction
-                if self.early_stopping
-                else 0.0,
+                n_validation=self._n_validation(len(data)),
                 callbacks=self._fit_callbacks(keras),
                 verbose=min(self.verbose, 2),
                 class_weight=self._class_weight(),
@@ -126,7 +124,31 @@ class BaseKerasEstimator(BaseEstimator):
         _check_finite_loss(self, history.history)
         self.model_ = model
         self._record_history(history.history, continuing)
+        self._after_training(data, history, continuing)
         return self
+
+    # The fewest validation samples held out with early stopping, data
+    # permitting (see `_n_validation`).
+    _min_validation_samples = 1
+
+    def _n_validation(self, n_samples):
+        """Samples held out for validation: the last ones, 0 without early stopping.
+
+        ``validation_fraction`` of them, but at least
+        ``_min_validation_samples`` while that leaves two thirds for
+        training.
+        """
+        if not self.early_stopping:
+            return 0
+        wanted = int(round(self.validation_fraction * n_samples))
+        floor = min(self._min_validation_samples, n_samples // 3)
+        return max(1, wanted, floor)
+
+    def _after_training(self, data, history, continuing):
+        """Settle the fitted network once training has ended (a hook).
+
+        ``continuing`` is True when a warm start trained an existing network.
+        """
 
     def _warm_model(self, keras, data):
         """The fitted network when warm-starting on data of the same shapes."""

@@ -15,18 +15,30 @@ predictions come back through its inverse, so a pipeline of window
 transformers and a forecaster predicts in the units of ``y``.
 """
 
+from numbers import Integral
+
 import numpy as np
 
-from .._param_validation import StrOptions, fit_context
+from .._param_validation import Interval, StrOptions, fit_context, invalid_parameter
 from .._window_regressor import BaseWindowRegressor
 from ..preprocessing import SequenceScaler, WindowNormalizer
 from ._base import BaseKerasEstimator
+from ._backend import import_keras, quiet_keras_numpy_deprecation
+from ._baselines import FALLBACK_RIDGE_ALPHA, baseline_kernel
+from ._layers import window_baseline
+from ._saving import variable_values
 from ._training import TrainingData
 
 __all__ = ["BaseKerasForecaster"]
 
 # Windows gathered per prediction batch (fewer when windows are long).
 _PREDICT_WINDOWS = 1024
+
+# Validation windows held out with early stopping at least (data
+# permitting): the choice between the network and its baseline is made on
+# them, and a few dozen overlapping windows are the least that tells a
+# better forecaster from seed noise.
+_MIN_VALIDATION_WINDOWS = 30
 
 
 class WindowTrainingData(TrainingData):
@@ -146,7 +158,17 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         **BaseKerasEstimator._parameter_constraints,
         "strategy": [StrOptions({"multioutput", "recursive", "seq2seq"})],
         "scaling": [None, StrOptions({"window", "standard"})],
+        "baseline": [None, StrOptions({"linear", "last", "seasonal_last"})],
+        "period": [None, Interval(Integral, 1, None, closed="left")],
     }
+
+    _min_validation_samples = _MIN_VALIDATION_WINDOWS
+
+    def _check_params(self):
+        if self.baseline == "seasonal_last" and self.period is None:
+            raise invalid_parameter(
+                self, "period", "an int >= 1 with baseline='seasonal_last'", None
+            )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -184,11 +206,73 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
     def _build_network(self, keras, data):
         input_shape, target_shape = data.sample_shapes
         inputs = keras.Input(shape=input_shape)
-        hidden = self._network_body(
-            keras, inputs, return_sequences=self.strategy == "seq2seq"
-        )
-        outputs = keras.layers.Dense(target_shape[-1])(hidden)
+        seq2seq = self.strategy == "seq2seq"
+        hidden = self._network_body(keras, inputs, return_sequences=seq2seq)
+        n_outputs = target_shape[-1]
+        if self.baseline is None:
+            outputs = keras.layers.Dense(n_outputs)(hidden)
+            return keras.Model(inputs, outputs, name=type(self).__name__)
+        # The correction starts at zero, so the untrained network forecasts
+        # exactly its baseline and training only ever moves away from it.
+        correction = keras.layers.Dense(
+            n_outputs, kernel_initializer="zeros", name=_CORRECTION
+        )(hidden)
+        steps = self._sequence_steps(input_shape[0]) if seq2seq else None
+        base = window_baseline(n_outputs, steps=steps)
+        baseline = base(inputs)
+        n_train = len(data) - self._n_validation(len(data))
+        base.set_weights(self._baseline_weights(data, n_train))
+        outputs = keras.layers.Add(name="forecast")([baseline, correction])
         return keras.Model(inputs, outputs, name=type(self).__name__)
+
+    def _baseline_weights(self, data, n_train, alpha=None):
+        """Kernel and bias of the baseline, fitted on the first ``n_train`` rows."""
+        seq2seq = self.strategy == "seq2seq"
+        kernel, bias = baseline_kernel(
+            self.baseline,
+            data,
+            n_train,
+            data.windows.geometry,
+            horizon=1 if self.strategy == "recursive" else self.horizon_,
+            period=self.period,
+            steps=self._sequence_steps(data.windows.shape[1]) if seq2seq else None,
+            alpha=alpha,
+        )
+        return [kernel, bias]
+
+    def _after_training(self, data, history, continuing):
+        self.uses_network_ = True
+        self.baseline_loss_ = None
+        validation = history.history.get("val_loss")
+        if self.baseline is None or not validation:
+            return
+        # The network is compared on its validation windows with its
+        # baseline alone (for "linear", the plain ridge rather than the
+        # penalised one it corrected), fitted on the same training windows.
+        n_train = len(data) - self._n_validation(len(data))
+        baseline = self.model_.get_layer("baseline")
+        correction = self.model_.get_layer(_CORRECTION)
+        trained = [variable_values(layer.weights) for layer in (baseline, correction)]
+        baseline.set_weights(
+            self._baseline_weights(data, n_train, alpha=FALLBACK_RIDGE_ALPHA)
+        )
+        _zero(correction)
+        x, y = data.get(slice(n_train, len(data)))
+        floatx = import_keras().config.floatx()
+        with quiet_keras_numpy_deprecation():
+            loss = self.model_.evaluate(x.astype(floatx), y.astype(floatx), verbose=0)
+        self.baseline_loss_ = float(np.ravel(loss)[0])
+        if self.baseline_loss_ <= min(validation):
+            # Not better than the baseline on held-out time: forecast with
+            # the baseline alone, refitted on every window (the newest
+            # ones, held out so far, matter most to a forecast).
+            baseline.set_weights(
+                self._baseline_weights(data, len(data), alpha=FALLBACK_RIDGE_ALPHA)
+            )
+            self.uses_network_ = False
+            return
+        baseline.set_weights(trained[0])
+        correction.set_weights(trained[1])
 
     # -- targets ---------------------------------------------------------------
     def _training_data(self, X, y):
@@ -261,6 +345,15 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
             raw = np.concatenate([raw[:, 1:], value[:, :, np.newaxis]], axis=1)
             current = batch.with_raw_windows(raw)
         return np.concatenate(forecasts, axis=1)
+
+
+_CORRECTION = "correction"
+
+
+def _zero(layer):
+    """Set a layer's weights to zero (the correction: the baseline alone)."""
+    for variable in layer.weights:
+        variable.assign(np.zeros(variable.shape, variable.dtype))
 
 
 def _make_scaler(scaling):

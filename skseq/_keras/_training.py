@@ -14,7 +14,7 @@ import numpy as np
 
 from ._backend import import_keras, quiet_keras_numpy_deprecation
 
-__all__ = ["MATERIALISE_BYTES", "TrainingData", "fit_network"]
+__all__ = ["MATERIALISE_BYTES", "TrainingData", "fit_network", "split_rows"]
 
 # Data whose gathered arrays (every stage of a window chain included) stay
 # under this size are materialised once; above it they are streamed.
@@ -91,15 +91,15 @@ def _batch_sequence_class():
     return BatchSequence
 
 
-def _split(n_samples, validation_fraction):
+def split_rows(n_samples, n_validation):
     """Training and validation rows: validation is the last, newest part."""
-    if not validation_fraction:
+    if not n_validation:
         return np.arange(n_samples), None
-    n_validation = max(1, int(round(validation_fraction * n_samples)))
     if n_validation >= n_samples:
         raise ValueError(
-            "early_stopping needs at least 2 samples to keep a validation set of "
-            f"validation_fraction={validation_fraction}, got n_samples = {n_samples}."
+            f"early_stopping holds out {n_validation} of the {n_samples} training "
+            "samples for validation and needs at least one more to train on; give "
+            "more samples or set early_stopping=False."
         )
     n_train = n_samples - n_validation
     return np.arange(n_train), np.arange(n_train, n_samples)
@@ -122,19 +122,20 @@ def fit_network(
     *,
     epochs,
     batch_size,
-    validation_fraction,
+    n_validation,
     callbacks,
     verbose,
     class_weight=None,
 ):
     """Train ``model`` on ``data``; return the Keras ``History``.
 
-    ``validation_fraction`` (0 for none) holds out the last rows, which are
-    never shuffled into training.  Shuffling draws from NumPy's global state,
-    so the caller's seeding makes the run reproducible.  ``class_weight``
-    (class index to weight, or None) is passed to ``model.fit``.
+    The last ``n_validation`` rows (0 for none) are held out for validation
+    and never shuffled into training.  Shuffling draws from NumPy's global
+    state, so the caller's seeding makes the run reproducible.
+    ``class_weight`` (class index to weight, or None) is passed to
+    ``model.fit``.
     """
-    train_rows, validation_rows = _split(len(data), validation_fraction)
+    train_rows, validation_rows = split_rows(len(data), n_validation)
     options = dict(
         epochs=epochs, callbacks=callbacks, verbose=verbose, class_weight=class_weight
     )

@@ -9,7 +9,7 @@ import scipy.linalg
 from .._param_validation import Interval, fit_context
 from .._window_regressor import BaseWindowRegressor
 
-__all__ = ["LinearWindowRegressor"]
+__all__ = ["LinearWindowRegressor", "ridge_regression"]
 
 
 class LinearWindowRegressor(BaseWindowRegressor):
@@ -88,9 +88,16 @@ class LinearWindowRegressor(BaseWindowRegressor):
         self : LinearWindowRegressor
         """
         windows, y = self._validate_fit_data(X, y)
-        gram, cross, x_mean, y_mean = self._normal_equations(windows, y)
-        coef = _solve(gram + self.alpha * np.eye(len(gram)), cross)
-        self.intercept_ = y_mean - x_mean @ coef
+        batches = (
+            (
+                batch.windows.reshape(len(batch.windows), -1),
+                batch.forward_targets(y[rows]).reshape(len(batch.windows), -1),
+            )
+            for rows, batch in windows.iter_batches(windows.rows_per_batch())
+        )
+        coef, self.intercept_ = ridge_regression(
+            batches, alpha=self.alpha, fit_intercept=self.fit_intercept
+        )
         self.coef_ = coef.T.reshape(self.n_outputs_, *windows.shape[1:])
         return self
 
@@ -99,32 +106,52 @@ class LinearWindowRegressor(BaseWindowRegressor):
         forecast = flat @ self.coef_.reshape(self.n_outputs_, -1).T + self.intercept_
         return batch.inverse_targets(forecast)
 
-    def _normal_equations(self, windows, y):
-        """Centred Gram matrix ``XᵀX``, ``Xᵀy`` and the means, in one pass."""
-        n_windows, n_inputs = len(windows), windows.shape[1] * windows.shape[2]
-        gram = np.zeros((n_inputs, n_inputs))
-        cross = np.zeros((n_inputs, self.n_outputs_))
-        x_sum, y_sum = np.zeros(n_inputs), np.zeros(self.n_outputs_)
-        x_shift = y_shift = None
-        for rows, batch in windows.iter_batches(windows.rows_per_batch()):
-            xb = batch.windows.reshape(len(batch.windows), -1).astype(np.float64)
-            yb = batch.forward_targets(y[rows]).reshape(len(xb), -1)
-            if x_shift is None:
-                # Shifting by the first batch's mean keeps the one-pass
-                # accumulation accurate for series far from zero.
-                keep = self.fit_intercept
-                x_shift = xb.mean(axis=0) if keep else np.zeros(n_inputs)
-                y_shift = yb.mean(axis=0) if keep else np.zeros(self.n_outputs_)
-            xb, yb = xb - x_shift, yb - y_shift
-            gram += xb.T @ xb
-            cross += xb.T @ yb
-            x_sum += xb.sum(axis=0)
-            y_sum += yb.sum(axis=0)
-        x_mean = x_sum / n_windows if self.fit_intercept else x_sum * 0
-        y_mean = y_sum / n_windows if self.fit_intercept else y_sum * 0
-        gram -= n_windows * np.outer(x_mean, x_mean)
-        cross -= n_windows * np.outer(x_mean, y_mean)
-        return gram, cross, x_mean + x_shift, y_mean + y_shift
+
+def ridge_regression(batches, *, alpha, fit_intercept=True):
+    """Ridge solution of ``y = x · coef + intercept`` from batches of rows.
+
+    The centred Gram matrix is accumulated batch by batch, so memory is
+    O(n_inputs²) whatever the number of rows.
+
+    Parameters
+    ----------
+    batches : iterable of (ndarray of shape (n_rows, n_inputs), ndarray of shape (n_rows, n_outputs))
+        Inputs and targets.
+    alpha : float
+        L2 penalty on ``coef`` (not on the intercept).
+    fit_intercept : bool, default=True
+
+    Returns
+    -------
+    coef : ndarray of shape (n_inputs, n_outputs)
+    intercept : ndarray of shape (n_outputs,)
+    """
+    gram = cross = x_sum = y_sum = x_shift = y_shift = None
+    n_rows = 0
+    for xb, yb in batches:
+        xb, yb = np.asarray(xb, np.float64), np.asarray(yb, np.float64)
+        if gram is None:
+            n_inputs, n_outputs = xb.shape[1], yb.shape[1]
+            gram = np.zeros((n_inputs, n_inputs))
+            cross = np.zeros((n_inputs, n_outputs))
+            x_sum, y_sum = np.zeros(n_inputs), np.zeros(n_outputs)
+            # Shifting by the first batch's mean keeps the one-pass
+            # accumulation accurate for series far from zero.
+            x_shift = xb.mean(axis=0) if fit_intercept else np.zeros(n_inputs)
+            y_shift = yb.mean(axis=0) if fit_intercept else np.zeros(n_outputs)
+        xb, yb = xb - x_shift, yb - y_shift
+        gram += xb.T @ xb
+        cross += xb.T @ yb
+        x_sum += xb.sum(axis=0)
+        y_sum += yb.sum(axis=0)
+        n_rows += len(xb)
+    x_mean = x_sum / n_rows if fit_intercept else x_sum * 0
+    y_mean = y_sum / n_rows if fit_intercept else y_sum * 0
+    gram -= n_rows * np.outer(x_mean, x_mean)
+    cross -= n_rows * np.outer(x_mean, y_mean)
+    coef = _solve(gram + alpha * np.eye(len(gram)), cross)
+    intercept = (y_mean + y_shift) - (x_mean + x_shift) @ coef
+    return coef, intercept
 
 
 def _solve(gram, cross):

@@ -128,15 +128,18 @@ class NaiveForecaster(BaseWindowRegressor):
         return batch.inverse_targets(forecast.reshape(len(windows), -1))
 
 
-def _seasonal_steps(geometry, horizon, period):
-    """Window step holding the same season as each target step."""
+def _seasonal_steps(geometry, horizon, period, owner="strategy='seasonal_last'"):
+    """Window step holding the same season as each target step.
+
+    ``owner`` names the setting that asked, for the error message.
+    """
     steps = []
     for offset in geometry.target_offsets(horizon):
         same_season = offset - int(np.ceil(offset / period)) * period
         step = geometry.step_of_offset(same_season)
         if step < 0:
             raise ValueError(
-                f"strategy='seasonal_last' with period={period} needs the value "
+                f"{owner} with period={period} needs the value "
                 f"{-same_season} steps before the end of the window, which the "
                 f"windows (step offsets {geometry.offsets[0]}..0) do not hold; "
                 "use longer windows or a period that is a multiple of the "

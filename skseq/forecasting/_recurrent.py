@@ -173,13 +173,15 @@ class RNNForecaster(BaseKerasForecaster):
         cell="simple",
         layer_norm=False,
         strategy="multioutput",
-        scaling=None,
+        scaling="standard",
+        baseline="linear",
+        period=None,
         epochs=20,
         batch_size=32,
         optimizer="adam",
         learning_rate=0.003,
         loss="mse",
-        early_stopping=False,
+        early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=5,
         callbacks=None,
@@ -188,6 +190,8 @@ class RNNForecaster(BaseKerasForecaster):
         verbose=0,
     ):
         self.scaling = scaling
+        self.baseline = baseline
+        self.period = period
         self.epochs = epochs
         self.batch_size = batch_size
         self.optimizer = optimizer
@@ -206,6 +210,7 @@ class RNNForecaster(BaseKerasForecaster):
         self.strategy = strategy
 
     def _check_params(self):
+        super()._check_params()
         if self.layer_norm and self.cell != "simple":
             raise invalid_parameter(
                 self, "layer_norm", "False with cell='lstm'", self.layer_norm
@@ -280,13 +285,15 @@ class GRUForecaster(BaseKerasForecaster):
         recurrent_dropout=0.0,
         bidirectional=False,
         strategy="multioutput",
-        scaling=None,
+        scaling="standard",
+        baseline="linear",
+        period=None,
         epochs=20,
         batch_size=32,
         optimizer="adam",
         learning_rate=0.003,
         loss="mse",
-        early_stopping=False,
+        early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=5,
         callbacks=None,
@@ -295,6 +302,8 @@ class GRUForecaster(BaseKerasForecaster):
         verbose=0,
     ):
         self.scaling = scaling
+        self.baseline = baseline
+        self.period = period
         self.epochs = epochs
         self.batch_size = batch_size
         self.optimizer = optimizer
@@ -395,13 +404,15 @@ class ConvGRUForecaster(BaseKerasForecaster):
         padding="valid",
         units=(20, 20),
         strategy="multioutput",
-        scaling=None,
+        scaling="standard",
+        baseline="linear",
+        period=None,
         epochs=20,
         batch_size=32,
         optimizer="adam",
         learning_rate=0.003,
         loss="mse",
-        early_stopping=False,
+        early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=5,
         callbacks=None,
@@ -410,6 +421,8 @@ class ConvGRUForecaster(BaseKerasForecaster):
         verbose=0,
     ):
         self.scaling = scaling
+        self.baseline = baseline
+        self.period = period
         self.epochs = epochs
         self.batch_size = batch_size
         self.optimizer = optimizer
