@@ -80,9 +80,7 @@ SERIES = {
     "taylor": Series(
         Settings(48, 48, 336, 3, 336, (2, 0, 1), (0, 1, 0, 48), weekly=336), stride=4
     ),
-    "newark": Series(
-        Settings(24, 24, 168, 3, 168, (2, 0, 1), (0, 1, 0, 24)), stride=2
-    ),
+    "newark": Series(Settings(24, 24, 168, 3, 168, (2, 0, 1), (0, 1, 0, 24)), stride=2),
 }
 
 
@@ -162,7 +160,8 @@ def run_series(name, seeds, overrides, stats):
             maes.append(mae)
             seconds += fit_seconds / len(seeds)
         spread = f"{max(maes) - min(maes):.2f}" if len(maes) > 1 else ""
-        rows.append([f"skseq {label}Forecaster (defaults)", np.mean(maes), spread, seconds])
+        name = f"skseq {label}Forecaster (defaults)"
+        rows.append([name, np.mean(maes), spread, seconds])
     rows.sort(key=lambda row: (np.isnan(row[1]), row[1]))
     print_table(
         ["model", "MAE", "seed spread", "MAE / ridge", "fit+predict (s)"],

@@ -22,8 +22,8 @@ import numpy as np
 from .._param_validation import Interval, StrOptions, fit_context, invalid_parameter
 from .._window_regressor import BaseWindowRegressor
 from ..preprocessing import SequenceScaler, WindowNormalizer
-from ._base import BaseKerasEstimator
 from ._backend import import_keras, quiet_keras_numpy_deprecation
+from ._base import BaseKerasEstimator
 from ._baselines import FALLBACK_RIDGE_ALPHA, baseline_kernel
 from ._layers import window_baseline
 from ._saving import variable_values

@@ -115,8 +115,9 @@ def ridge_regression(batches, *, alpha, fit_intercept=True):
 
     Parameters
     ----------
-    batches : iterable of (ndarray of shape (n_rows, n_inputs), ndarray of shape (n_rows, n_outputs))
-        Inputs and targets.
+    batches : iterable of (ndarray, ndarray)
+        Inputs of shape ``(n_rows, n_inputs)`` and targets of shape
+        ``(n_rows, n_outputs)``.
     alpha : float
         L2 penalty on ``coef`` (not on the intercept).
     fit_intercept : bool, default=True

@@ -69,9 +69,8 @@ def naive_mse(X, y):
 def test_network_learns(model, sine):
     X, y, _, _ = sine
     # The plain network of the books: no baseline to correct, every epoch.
-    model.set_params(
-        epochs=5, learning_rate=0.01, random_state=0, baseline=None, early_stopping=False
-    )
+    model.set_params(epochs=5, learning_rate=0.01, random_state=0)
+    model.set_params(baseline=None, early_stopping=False)
     model.fit(X, y)
     assert model.n_iter_ == 5
     assert model.loss_curve_[-1] < 0.5 * model.loss_curve_[0]
