@@ -27,7 +27,7 @@ from .._validation import check_random_seed
 from ._backend import import_keras, seeded
 from ._compiled import attach_compiled_functions, publish_compiled_functions
 from ._saving import SavedModel
-from ._training import fit_network
+from ._training import fit_network, split_rows
 
 __all__ = ["BaseKerasEstimator"]
 
@@ -102,6 +102,8 @@ class BaseKerasEstimator(BaseEstimator):
         self._check_params()
         keras = import_keras()
         data = self._training_data(X, y)
+        # Too few samples to hold some out: say so before any work.
+        split_rows(len(data), self._n_validation(len(data)))
         seed = check_random_seed(self.random_state)
         with seeded(keras, seed):
             model = self._warm_model(keras, data)

@@ -97,9 +97,10 @@ def split_rows(n_samples, n_validation):
         return np.arange(n_samples), None
     if n_validation >= n_samples:
         raise ValueError(
-            f"early_stopping holds out {n_validation} of the {n_samples} training "
-            "samples for validation and needs at least one more to train on; give "
-            "more samples or set early_stopping=False."
+            f"early_stopping holds out {n_validation} of the training samples "
+            "for validation and needs at least one more to train on, got "
+            f"n_samples = {n_samples}; give more samples or set "
+            "early_stopping=False."
         )
     n_train = n_samples - n_validation
     return np.arange(n_train), np.arange(n_train, n_samples)
