@@ -24,7 +24,7 @@ from .._window_regressor import BaseWindowRegressor
 from ..preprocessing import SequenceScaler, WindowNormalizer
 from ._backend import import_keras, quiet_keras_numpy_deprecation
 from ._base import BaseKerasEstimator
-from ._baselines import FALLBACK_RIDGE_ALPHA, baseline_kernel
+from ._baselines import baseline_kernel, validated_ridge_alpha
 from ._layers import window_baseline
 from ._saving import variable_values
 from ._training import TrainingData
@@ -227,7 +227,6 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
 
     def _baseline_weights(self, data, n_train, alpha=None):
         """Kernel and bias of the baseline, fitted on the first ``n_train`` rows."""
-        seq2seq = self.strategy == "seq2seq"
         kernel, bias = baseline_kernel(
             self.baseline,
             data,
@@ -235,26 +234,37 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
             data.windows.geometry,
             horizon=1 if self.strategy == "recursive" else self.horizon_,
             period=self.period,
-            steps=self._sequence_steps(data.windows.shape[1]) if seq2seq else None,
+            steps=self._baseline_steps(data),
             alpha=alpha,
         )
         return [kernel, bias]
 
+    def _baseline_steps(self, data):
+        """Window steps with a seq2seq target (None for other strategies)."""
+        if self.strategy != "seq2seq":
+            return None
+        return self._sequence_steps(data.windows.shape[1])
+
     def _after_training(self, data, history, continuing):
         self.uses_network_ = True
-        self.baseline_loss_ = None
+        self.baseline_loss_ = self.ridge_alpha_ = None
         validation = history.history.get("val_loss")
         if self.baseline is None or not validation:
             return
         # The network is compared on its validation windows with its
-        # baseline alone (for "linear", the plain ridge rather than the
-        # penalised one it corrected), fitted on the same training windows.
+        # baseline alone, fitted on the same training windows; for "linear",
+        # the ridge whose penalty does best on those windows rather than the
+        # penalised one the network corrected.
         n_train = len(data) - self._n_validation(len(data))
+        if self.baseline == "linear":
+            self.ridge_alpha_ = validated_ridge_alpha(
+                data, n_train, self._baseline_steps(data)
+            )
         baseline = self.model_.get_layer("baseline")
         correction = self.model_.get_layer(_CORRECTION)
         trained = [variable_values(layer.weights) for layer in (baseline, correction)]
         baseline.set_weights(
-            self._baseline_weights(data, n_train, alpha=FALLBACK_RIDGE_ALPHA)
+            self._baseline_weights(data, n_train, alpha=self.ridge_alpha_)
         )
         _zero(correction)
         x, y = data.get(slice(n_train, len(data)))
@@ -267,7 +277,7 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
             # the baseline alone, refitted on every window (the newest
             # ones, held out so far, matter most to a forecast).
             baseline.set_weights(
-                self._baseline_weights(data, len(data), alpha=FALLBACK_RIDGE_ALPHA)
+                self._baseline_weights(data, len(data), alpha=self.ridge_alpha_)
             )
             self.uses_network_ = False
             return

@@ -127,32 +127,53 @@ def ridge_regression(batches, *, alpha, fit_intercept=True):
     coef : ndarray of shape (n_inputs, n_outputs)
     intercept : ndarray of shape (n_outputs,)
     """
-    gram = cross = x_sum = y_sum = x_shift = y_shift = None
-    n_rows = 0
-    for xb, yb in batches:
-        xb, yb = np.asarray(xb, np.float64), np.asarray(yb, np.float64)
+    return NormalEquations.accumulate(batches, fit_intercept).solve(alpha)
+
+
+class NormalEquations:
+    """Centred normal equations of a linear least-squares problem.
+
+    Build them once with `accumulate`, then `solve` for any penalty.
+    """
+
+    def __init__(self, gram, cross, x_mean, y_mean):
+        self.gram, self.cross = gram, cross
+        self.x_mean, self.y_mean = x_mean, y_mean
+
+    @classmethod
+    def accumulate(cls, batches, fit_intercept=True):
+        """Sum ``XᵀX`` and ``Xᵀy`` over batches of rows, in one pass."""
+        gram = cross = x_sum = y_sum = x_shift = y_shift = None
+        n_rows = 0
+        for xb, yb in batches:
+            xb, yb = np.asarray(xb, np.float64), np.asarray(yb, np.float64)
+            if gram is None:
+                n_inputs, n_outputs = xb.shape[1], yb.shape[1]
+                gram = np.zeros((n_inputs, n_inputs))
+                cross = np.zeros((n_inputs, n_outputs))
+                x_sum, y_sum = np.zeros(n_inputs), np.zeros(n_outputs)
+                # Shifting by the first batch's mean keeps the one-pass
+                # accumulation accurate for series far from zero.
+                x_shift = xb.mean(axis=0) if fit_intercept else np.zeros(n_inputs)
+                y_shift = yb.mean(axis=0) if fit_intercept else np.zeros(n_outputs)
+            xb, yb = xb - x_shift, yb - y_shift
+            gram += xb.T @ xb
+            cross += xb.T @ yb
+            x_sum += xb.sum(axis=0)
+            y_sum += yb.sum(axis=0)
+            n_rows += len(xb)
         if gram is None:
-            n_inputs, n_outputs = xb.shape[1], yb.shape[1]
-            gram = np.zeros((n_inputs, n_inputs))
-            cross = np.zeros((n_inputs, n_outputs))
-            x_sum, y_sum = np.zeros(n_inputs), np.zeros(n_outputs)
-            # Shifting by the first batch's mean keeps the one-pass
-            # accumulation accurate for series far from zero.
-            x_shift = xb.mean(axis=0) if fit_intercept else np.zeros(n_inputs)
-            y_shift = yb.mean(axis=0) if fit_intercept else np.zeros(n_outputs)
-        xb, yb = xb - x_shift, yb - y_shift
-        gram += xb.T @ xb
-        cross += xb.T @ yb
-        x_sum += xb.sum(axis=0)
-        y_sum += yb.sum(axis=0)
-        n_rows += len(xb)
-    x_mean = x_sum / n_rows if fit_intercept else x_sum * 0
-    y_mean = y_sum / n_rows if fit_intercept else y_sum * 0
-    gram -= n_rows * np.outer(x_mean, x_mean)
-    cross -= n_rows * np.outer(x_mean, y_mean)
-    coef = _solve(gram + alpha * np.eye(len(gram)), cross)
-    intercept = (y_mean + y_shift) - (x_mean + x_shift) @ coef
-    return coef, intercept
+            raise ValueError("The least-squares problem has no rows to fit.")
+        x_mean = x_sum / n_rows if fit_intercept else x_sum * 0
+        y_mean = y_sum / n_rows if fit_intercept else y_sum * 0
+        gram -= n_rows * np.outer(x_mean, x_mean)
+        cross -= n_rows * np.outer(x_mean, y_mean)
+        return cls(gram, cross, x_mean + x_shift, y_mean + y_shift)
+
+    def solve(self, alpha):
+        """``coef, intercept`` of the ridge with penalty ``alpha``."""
+        coef = _solve(self.gram + alpha * np.eye(len(self.gram)), self.cross)
+        return coef, self.y_mean - self.x_mean @ coef
 
 
 def _solve(gram, cross):

@@ -7,7 +7,7 @@ from sklearn.pipeline import make_pipeline
 
 from skseq import make_windows
 from skseq._keras._backend import import_keras
-from skseq._keras._baselines import _windows_at_steps
+from skseq._keras._baselines import RIDGE_ALPHAS_PER_ROW, _windows_at_steps
 from skseq.forecasting import (
     GRUForecaster,
     LinearWindowRegressor,
@@ -63,6 +63,7 @@ def test_untrained_network_forecasts_a_penalised_ridge(strategy, windows):
     assert not np.allclose(forecast, ridge, atol=1e-3)
     assert model.uses_network_
     assert model.baseline_loss_ is None
+    assert model.ridge_alpha_ is None
 
 
 def test_windows_at_steps_repeat_the_first_value_before_the_start():
@@ -99,9 +100,13 @@ def test_a_network_worse_than_its_ridge_falls_back_to_it(windows):
     ).fit(X, y)
     assert not model.uses_network_
     assert model.baseline_loss_ < min(model.history_["val_loss"])
-    # The ridge (penalty 1 on standardised windows) refitted on every
-    # window, the held-out ones included.
-    ridge = make_pipeline(SequenceScaler(), LinearWindowRegressor(alpha=1.0))
+    # The ridge on standardised windows, its penalty chosen on the held-out
+    # windows, refitted on every window (those included).
+    n_train = len(X) - model._n_validation(len(X))
+    assert model.ridge_alpha_ / n_train in RIDGE_ALPHAS_PER_ROW
+    ridge = make_pipeline(
+        SequenceScaler(), LinearWindowRegressor(alpha=model.ridge_alpha_)
+    )
     expected = ridge.fit(X, y).predict(X_test)
     assert_allclose(model.predict(X_test), expected, rtol=1e-4)
 
@@ -158,3 +163,18 @@ def test_pickled_forecaster_keeps_its_baseline(windows):
     restored = pickle.loads(pickle.dumps(model))
     assert_allclose(restored.predict(X_test), model.predict(X_test), rtol=1e-6)
     assert restored.uses_network_ == model.uses_network_
+
+
+def test_validated_ridge_penalty_is_the_best_on_held_out_windows():
+    from skseq._keras._baselines import validated_ridge_alpha
+
+    X, y = make_windows(series(400, seed=1), window_length=24, horizon=2)
+    model = GRUForecaster(scaling=None)
+    data = model._training_data(X, y)
+    n_train = 300
+    chosen = validated_ridge_alpha(data, n_train)
+    errors = {}
+    for alpha in RIDGE_ALPHAS_PER_ROW * n_train:
+        ridge = LinearWindowRegressor(alpha=alpha).fit(X[:n_train], y[:n_train])
+        errors[alpha] = np.mean((ridge.predict(X[n_train:]) - y[n_train:]) ** 2)
+    assert chosen == pytest.approx(min(errors, key=errors.get))

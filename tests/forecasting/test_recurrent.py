@@ -193,9 +193,11 @@ def test_early_stopping_keeps_best_epoch_of_last_windows(sine):
         early_stopping=True,
         validation_fraction=0.25,
         n_iter_no_change=2,
+        scaling=None,
         baseline=None,
         random_state=0,
     ).fit(X, y)
+    # Unscaled, the validation loss is the MSE in original units.
     validation_loss = model.history_["val_loss"]
     assert len(validation_loss) == model.n_iter_ == len(model.loss_curve_)
     # The held-out windows are the last quarter, in time order, and the
@@ -254,9 +256,12 @@ def test_large_data_are_streamed_in_batches(monkeypatch, sine):
         learning_rate=0.01,
         early_stopping=True,
         validation_fraction=0.25,
+        scaling=None,
         baseline=None,
         random_state=0,
     ).fit(X, y)
+    # Training gathers one batch at a time (a scaler's or a baseline's fit
+    # would gather by bytes).
     assert max(gathered) == 32
     assert len(model.history_["val_loss"]) == 3
     assert model.loss_curve_[-1] < model.loss_curve_[0]
