@@ -108,6 +108,48 @@ def raw_keras_gru(X, y, *, units, epochs, batch_size, learning_rate=0.001, **fit
     return model
 
 
+def raw_keras_gru_corrects_ridge(X, y, *, units, epochs, batch_size, **fit):
+    """The plain Keras program for ``GRUForecaster(units=(units,))``'s defaults.
+
+    Standardised windows and target, a ridge forecast in a frozen ``Dense``
+    on the flattened window plus a ``GRU -> Dense`` correction that starts
+    at zero, the last 10 % of the windows for validation and early stopping
+    with the best weights restored.  Returns the fitted model.
+    """
+    keras = load_keras()
+    import numpy as np
+
+    keras.utils.set_random_seed(0)
+    X = (X - X.mean()) / X.std()
+    y = ((y - y.mean()) / y.std()).reshape(len(y), -1)
+    n_train = len(X) - round(0.1 * len(X))
+    flat = X[:n_train].reshape(n_train, -1)
+    design = np.column_stack([flat, np.ones(n_train)])
+    penalty = 0.1 * n_train * np.eye(design.shape[1])
+    penalty[-1, -1] = 0.0
+    ridge = np.linalg.solve(design.T @ design + penalty, design.T @ y[:n_train])
+    inputs = keras.Input(shape=X.shape[1:])
+    baseline = keras.layers.Dense(y.shape[1], trainable=False)
+    base = baseline(keras.layers.Flatten()(inputs))
+    baseline.set_weights([ridge[:-1].astype("float32"), ridge[-1].astype("float32")])
+    hidden = keras.layers.GRU(units)(inputs)
+    correction = keras.layers.Dense(y.shape[1], kernel_initializer="zeros")(hidden)
+    model = keras.Model(inputs, keras.layers.Add()([base, correction]))
+    model.compile(optimizer=keras.optimizers.Adam(0.003), loss="mse")
+    stop = keras.callbacks.EarlyStopping(patience=5, restore_best_weights=True)
+    model.fit(
+        X[:n_train],
+        y[:n_train],
+        validation_data=(X[n_train:], y[n_train:]),
+        epochs=epochs,
+        batch_size=batch_size,
+        verbose=0,
+        callbacks=[stop, *fit.pop("callbacks", [])],
+        **fit,
+    )
+    return model
+
+
 def neural_forecasters():
     """``(GRUForecaster, ConvGRUForecaster)`` and None, or None and the reason.
 
