@@ -53,10 +53,9 @@ def models():
             LinearWindowRegressor(alpha=1.0),
         ),
     )
-    gru = GRUForecaster(
-        units=(16,), epochs=30, early_stopping=True, n_iter_no_change=3, random_state=0
-    )
-    yield "GRU(16), early stopping", make_pipeline(SequenceScaler(), gru)
+    # Its defaults scale the windows, correct a ridge forecast and keep the
+    # ridge if the network does not beat it on the last training windows.
+    yield "GRU(16), defaults", GRUForecaster(units=(16,), random_state=0)
 
 
 def show_data(weather):
