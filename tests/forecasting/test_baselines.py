@@ -178,3 +178,25 @@ def test_validated_ridge_penalty_is_the_best_on_held_out_windows():
         ridge = LinearWindowRegressor(alpha=alpha).fit(X[:n_train], y[:n_train])
         errors[alpha] = np.mean((ridge.predict(X[n_train:]) - y[n_train:]) ** 2)
     assert chosen == pytest.approx(min(errors, key=errors.get))
+
+
+def test_naive_baseline_of_a_second_channel_behind_a_differencer():
+    from skseq.preprocessing import SeasonalDifferencer
+
+    t = np.arange(300)
+    data = np.column_stack([np.cos(t / 5), series(300, seed=2)])
+    X, y = make_windows(data, window_length=30, horizon=2, target=1)
+
+    def pipeline(forecaster):
+        return make_pipeline(SeasonalDifferencer(period=12), forecaster)
+
+    model = pipeline(untrained(baseline="last")).fit(X[:250], y[:250])
+    naive = pipeline(NaiveForecaster()).fit(X[:250], y[:250])
+    assert_allclose(model.predict(X[250:]), naive.predict(X[250:]), atol=1e-4)
+
+
+@pytest.mark.parametrize("strategy", ["multioutput", "recursive", "seq2seq"])
+def test_defaults_forecast_a_constant_series_as_its_level(strategy):
+    X, y = make_windows(np.full(200, 7.0), window_length=12, horizon=2)
+    model = GRUForecaster(units=2, epochs=2, strategy=strategy, random_state=0)
+    assert_allclose(model.fit(X, y).predict(X[-5:]), 7.0, atol=1e-3)
