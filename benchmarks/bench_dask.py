@@ -27,7 +27,7 @@ import time
 
 import joblib
 import numpy as np
-from _common import print_table
+from _common import PLAIN_NETWORK, print_table
 from distributed import Client, LocalCluster, WorkerPlugin
 from distributed.protocol import pickle as dask_pickle
 from sklearn.base import clone
@@ -77,7 +77,9 @@ def _search():
         make_pipeline(
             LookbackWindow(),
             SequenceScaler(),
-            GRUForecaster(epochs=3, learning_rate=0.01, random_state=0),
+            GRUForecaster(
+                epochs=3, learning_rate=0.01, random_state=0, **PLAIN_NETWORK
+            ),
         ),
         {
             "lookbackwindow__length": [24, 48],

@@ -27,6 +27,7 @@ import statistics
 import sys
 
 from _common import (
+    PLAIN_NETWORK,
     keras_epoch_timer,
     load_keras,
     print_table,
@@ -62,9 +63,8 @@ def alternate(runs, repeats):
 # The network of the books, and the forecasters' defaults (scaling, a ridge
 # corrected by the network, validation on the last windows): each against
 # the plain Keras program of the same network.
-PLAIN = {"scaling": None, "baseline": None, "early_stopping": False}
 VARIANTS = {
-    "plain network": (PLAIN, raw_keras_gru),
+    "plain network": (PLAIN_NETWORK, raw_keras_gru),
     "defaults": ({}, raw_keras_gru_corrects_ridge),
 }
 
@@ -120,7 +120,9 @@ def fixed_cost(X, y, repeats):
         model.predict_on_batch(X32[:1])
 
     def run_ours(**params):
-        model = GRUForecaster(units=(4,), epochs=1, random_state=0, **(params or PLAIN))
+        model = GRUForecaster(
+            units=(4,), epochs=1, random_state=0, **(params or PLAIN_NETWORK)
+        )
         model.fit(X, y).predict(X[:1])
 
     def run_before():
@@ -191,7 +193,9 @@ def grid_search_cost(X, y):
 def small_predict(X, y, calls=200):
     X32 = X.astype("float32")
     raw = raw_keras_gru(X32, y.astype("float32"), units=4, epochs=1, batch_size=32)
-    ours = GRUForecaster(units=(4,), epochs=1, random_state=0, **PLAIN).fit(X, y)
+    ours = GRUForecaster(units=(4,), epochs=1, random_state=0, **PLAIN_NETWORK).fit(
+        X, y
+    )
     runs = {
         "raw Keras model.predict": lambda: raw.predict(X32[:1], verbose=0),
         "raw Keras model.predict_on_batch": lambda: raw.predict_on_batch(X32[:1]),

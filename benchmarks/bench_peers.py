@@ -78,7 +78,13 @@ import tempfile
 import time
 
 import numpy as np
-from _common import keras_epoch_timer, load_keras, print_table, raw_keras_gru
+from _common import (
+    PLAIN_NETWORK,
+    keras_epoch_timer,
+    load_keras,
+    print_table,
+    raw_keras_gru,
+)
 
 N_STEPS = 50
 UNITS = 32
@@ -172,6 +178,7 @@ def keras_rows(data, epochs, repeats):
             learning_rate=LEARNING_RATE,
             callbacks=[keras_epoch_timer(log)],
             random_state=0,
+            **PLAIN_NETWORK,  # the same network as the peers'
         ).fit(X, y)
         return lambda: model.predict(X_test)
 

@@ -165,6 +165,9 @@ def neural_models(neural, season, epochs):
         early_stopping=True,
         n_iter_no_change=5,
         random_state=0,
+        # The plain networks (bench_real_series.py measures the defaults).
+        scaling=None,
+        baseline=None,
     )
     models = []
     for label, make in (

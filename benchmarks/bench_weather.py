@@ -86,12 +86,16 @@ def chollet_split(frame):
 def networks(neural, epochs):
     """Chollet's recurrent models (first edition, chapter 6), scaled inputs."""
     gru, conv_gru = neural
+    # The book's plain networks (no baseline, scaled in front), with early
+    # stopping on the last training windows.
     training = dict(
         epochs=epochs,
         batch_size=128,
         early_stopping=True,
         n_iter_no_change=5,
         random_state=0,
+        scaling=None,
+        baseline=None,
     )
     models = {
         "GRU(32)": gru(units=(32,), **training),
@@ -106,9 +110,12 @@ def networks(neural, epochs):
             filters=32, kernel_size=5, strides=2, units=(32,), **training
         ),
     }
-    return {
+    pipelines = {
         name: make_pipeline(SequenceScaler(), model) for name, model in models.items()
     }
+    # And the forecaster with its defaults (scaling inside, a ridge to correct).
+    pipelines["GRU(32), defaults"] = gru(epochs=epochs, batch_size=128, random_state=0)
+    return pipelines
 
 
 def tuned_ridge(train, valid):
