@@ -41,6 +41,7 @@ __all__ = [
     "generate_invalid_param_val",
     "invalid_parameter",
     "make_constraint",
+    "meta_fit_context",
     "validate_parameter_constraints",
     "validate_params",
 ]
@@ -49,6 +50,11 @@ __all__ = [
 def fit_context(fit_method):
     """Decorate ``fit``: check ``_parameter_constraints`` before anything else."""
     return _fit_context(prefer_skip_nested_validation=True)(fit_method)
+
+
+def meta_fit_context(fit_method):
+    """`fit_context` of a meta-estimator, whose inner estimator checks its own."""
+    return _fit_context(prefer_skip_nested_validation=False)(fit_method)
 
 
 class Interval(_SklearnInterval):

@@ -18,10 +18,12 @@ __all__ = [
 ]
 
 
-def check_levels(levels, name="quantiles"):
-    """``levels`` as a float array: strictly increasing, each in (0, 1).
+def check_levels(levels, name="quantiles", *, ordered=True):
+    """``levels`` as a float array: distinct, each in (0, 1).
 
-    Raises a ValueError naming ``name`` and the offending value otherwise.
+    With ``ordered`` they must also be strictly increasing; otherwise they
+    are returned sorted.  Raises a ValueError naming ``name`` and the
+    offending value.
     """
     array = np.asarray(levels, dtype=float).reshape(-1)
     if array.size == 0:
@@ -32,10 +34,11 @@ def check_levels(levels, name="quantiles"):
             f"Every level of `{name}` must be strictly between 0 and 1, got "
             f"{bad[0]:g} in {levels!r}."
         )
+    if not ordered:
+        array = np.sort(array)
     if np.any(np.diff(array) <= 0):
-        raise ValueError(
-            f"The levels of `{name}` must be sorted and distinct, got {levels!r}."
-        )
+        rule = "sorted and distinct" if ordered else "distinct"
+        raise ValueError(f"The levels of `{name}` must be {rule}, got {levels!r}.")
     return array
 
 

@@ -17,6 +17,7 @@ from sklearn.utils.estimator_checks import (
 
 from skseq.classification import SentimentRNNClassifier, TextTokenizer
 from skseq.forecasting import (
+    ConformalForecaster,
     ConvGRUForecaster,
     GRUForecaster,
     LinearWindowRegressor,
@@ -35,6 +36,7 @@ ESTIMATORS = [
     NaiveForecaster(strategy="drift"),
     LinearWindowRegressor(),
     LinearWindowRegressor(alpha=1.0),
+    ConformalForecaster(LinearWindowRegressor(alpha=1.0)),
     LookbackWindow(length=1),
     SequenceScaler(),
     WindowNormalizer(),

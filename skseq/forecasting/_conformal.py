@@ -1,0 +1,220 @@
+"""Prediction intervals and quantiles for any forecaster, by split conformal."""
+
+import math
+from numbers import Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.utils.validation import check_is_fitted
+
+from .._param_validation import HasMethods, Interval, meta_fit_context
+from .._validation import validate_targets
+from .._windows import as_windows
+from ..metrics import check_levels
+
+__all__ = ["ConformalForecaster"]
+
+
+class ConformalForecaster(RegressorMixin, BaseEstimator):
+    """Quantiles and intervals around any forecaster's forecasts (split conformal).
+
+    ``fit`` trains a clone of ``estimator`` on the older windows, holds out
+    the last ``calibration_fraction`` of them (in time order, never seen by
+    that clone) and records the forecast errors there, in the units of
+    ``y``, for every output (every step ahead and target).  The forecaster
+    used for predictions is then refitted on all windows (``refit=True``)
+    or is the clone that was calibrated (``refit=False``).
+
+    ``predict(X)`` returns the point forecasts; ``predict(X, quantiles=...)``
+    adds to them the matching quantiles of the calibration errors, with the
+    finite-sample correction of split conformal prediction (the
+    ``ceil((n + 1) q)``-th of ``n`` sorted errors for ``q >= 0.5``, the
+    ``floor((n + 1) q)``-th below); ``predict(X, coverage=...)`` returns the
+    central interval of each coverage.  Both keywords pass through a
+    scikit-learn `~sklearn.pipeline.Pipeline`, whose ``predict`` hands keyword
+    arguments to its last step, so this forecaster can end a pipeline of
+    window transformers: its errors are then those of the pipeline's
+    forecasts in original units, after differencing and scaling are undone.
+
+    Coverage is guaranteed when the calibration errors and the errors of
+    future windows are exchangeable: with a stationary error process and
+    ``refit=False``, an interval of coverage ``c`` holds the truth with
+    probability at least ``c`` (and at most ``c + 1 / (n + 1)``) on average.
+    Neighbouring windows overlap, so their errors are correlated, and
+    refitting on all windows makes forecasts slightly better than those the
+    errors were measured on: both make the guarantee approximate on real
+    series, which drift.
+
+    Parameters
+    ----------
+    estimator : estimator
+        A forecaster or a pipeline ending in one; cloned, never fitted itself.
+    calibration_fraction : float, default=0.2
+        Fraction of the (newest) training windows held out for calibration.
+    refit : bool, default=True
+        Refit ``estimator`` on all windows after calibration.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The forecaster used for predictions.
+    calibration_errors_ : ndarray of shape (n_calibration, n_outputs)
+        ``y - forecast`` of the calibration windows, sorted in every column.
+    n_calibration_ : int
+        Calibration windows.
+    n_features_in_ : int
+        Window length seen in ``fit``.
+
+    See Also
+    --------
+    skseq.metrics.empirical_coverage : The share of values an interval holds.
+    skseq.metrics.mean_pinball_loss : The score of a quantile forecast.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq import make_windows
+    >>> from skseq.forecasting import ConformalForecaster, LinearWindowRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> series = np.sin(np.arange(600) / 8) + 0.1 * rng.standard_normal(600)
+    >>> X, y = make_windows(series, window_length=24, horizon=2)
+    >>> model = ConformalForecaster(LinearWindowRegressor()).fit(X[:500], y[:500])
+    >>> model.predict(X[500:], coverage=0.9).shape  # (windows, steps, lower/upper)
+    (75, 2, 2)
+    >>> model.predict(X[500:], quantiles=[0.1, 0.5, 0.9]).shape
+    (75, 2, 3)
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "calibration_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "refit": ["boolean"],
+    }
+
+    def __init__(self, estimator, *, calibration_fraction=0.2, refit=True):
+        self.estimator = estimator
+        self.calibration_fraction = calibration_fraction
+        self.refit = refit
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = self.estimator.__sklearn_tags__()
+        tags.input_tags = inner.input_tags
+        tags.target_tags.multi_output = inner.target_tags.multi_output
+        tags.regressor_tags.poor_score = inner.regressor_tags.poor_score
+        tags.non_deterministic = inner.non_deterministic
+        return tags
+
+    @meta_fit_context
+    def fit(self, X, y):
+        """Calibrate on the newest windows, then fit the forecaster.
+
+        Parameters
+        ----------
+        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
+            Windows, oldest first.
+        y : array-like of shape (n_windows,) or (n_windows, n_outputs)
+            Targets following each window, in original units.
+
+        Returns
+        -------
+        self : ConformalForecaster
+        """
+        windows = as_windows(X)
+        y = validate_targets(y, windows, who=type(self).__name__)
+        n_windows = len(windows)
+        n_calibration = int(round(self.calibration_fraction * n_windows))
+        if not 1 <= n_calibration < n_windows:
+            raise ValueError(
+                f"calibration_fraction={self.calibration_fraction} of "
+                f"n_samples = {n_windows} windows leaves {n_calibration} for "
+                "calibration and "
+                f"{n_windows - n_calibration} to fit on; both need at least one."
+            )
+        n_fit = n_windows - n_calibration
+        calibrated = clone(self.estimator).fit(windows[:n_fit], y[:n_fit])
+        forecast = np.asarray(calibrated.predict(windows[n_fit:]), dtype=float)
+        errors = (y[n_fit:] - forecast.reshape(y[n_fit:].shape)).reshape(
+            n_calibration, -1
+        )
+        self.calibration_errors_ = np.sort(errors, axis=0)
+        self.n_calibration_ = n_calibration
+        if self.refit:
+            self.estimator_ = clone(self.estimator).fit(windows, y)
+        else:
+            self.estimator_ = calibrated
+        self.n_features_in_ = windows.shape[1]
+        return self
+
+    def predict(self, X, *, quantiles=None, coverage=None):
+        """Forecasts, or their quantiles, or central intervals.
+
+        Parameters
+        ----------
+        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
+            Windows laid out as in ``fit``.
+        quantiles : array-like of float, optional
+            Levels, strictly increasing, each in (0, 1).
+        coverage : float or array-like of float, optional
+            Coverage of central intervals, each in (0, 1): coverage ``c`` is
+            the interval between the quantiles ``(1 - c) / 2`` and
+            ``(1 + c) / 2``.  Not together with ``quantiles``.
+
+        Returns
+        -------
+        y_pred : ndarray
+            Point forecasts shaped like ``y`` in ``fit``; with ``quantiles``,
+            ``y_pred.shape + (n_levels,)``; with a float ``coverage``,
+            ``y_pred.shape + (2,)`` (lower, upper), with several,
+            ``y_pred.shape + (n_coverages, 2)``.
+        """
+        check_is_fitted(self)
+        point = np.asarray(self.estimator_.predict(X), dtype=float)
+        if quantiles is None and coverage is None:
+            return point
+        if quantiles is not None and coverage is not None:
+            raise ValueError(
+                "Pass `quantiles` or `coverage` to predict, not both; got "
+                f"quantiles={quantiles!r} and coverage={coverage!r}."
+            )
+        if quantiles is not None:
+            levels = check_levels(quantiles, "quantiles")
+        else:
+            coverages = check_levels(coverage, "coverage", ordered=False)
+            levels = np.column_stack([(1 - coverages) / 2, (1 + coverages) / 2])
+        offsets = self._error_quantiles(levels.ravel())
+        flat = point.reshape(len(point), -1)
+        values = flat[:, :, np.newaxis] + offsets[np.newaxis]
+        values = values.reshape(point.shape + levels.shape)
+        if coverage is not None:
+            # Back to the order the coverages were given in.
+            order = np.argsort(np.argsort(np.atleast_1d(coverage)))
+            values = values[..., order, :]
+            if np.ndim(coverage) == 0:
+                values = values[..., 0, :]
+        return values
+
+    def _error_quantiles(self, levels):
+        """Conformal quantile of the errors of every output at every level.
+
+        Returns
+        -------
+        offsets : ndarray of shape (n_outputs, n_levels)
+        """
+        n = self.n_calibration_
+        ranks = []
+        for level in levels:
+            if level >= 0.5:
+                rank = math.ceil((n + 1) * level)
+            else:
+                rank = math.floor((n + 1) * level)
+            if not 1 <= rank <= n:
+                needed = math.ceil(max(level, 1 - level) / min(level, 1 - level))
+                raise ValueError(
+                    f"The level {level:g} needs at least {needed} calibration "
+                    f"windows for a finite conformal quantile, but {n} were "
+                    "held out: give more windows, a larger calibration_fraction, "
+                    "or levels closer to 0.5."
+                )
+            ranks.append(rank - 1)
+        return self.calibration_errors_[ranks].T

@@ -1,0 +1,149 @@
+"""Split-conformal quantiles and intervals around any forecaster."""
+
+import math
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.base import clone
+from sklearn.pipeline import make_pipeline
+
+from skseq import make_windows
+from skseq.forecasting import (
+    ConformalForecaster,
+    LinearWindowRegressor,
+    NaiveForecaster,
+)
+from skseq.metrics import empirical_coverage
+from skseq.preprocessing import SeasonalDifferencer
+
+
+def seasonal_series(n_steps=500, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_steps)
+    return 50 + 0.05 * t + 5 * np.sin(2 * np.pi * t / 12) + rng.standard_normal(n_steps)
+
+
+@pytest.fixture(scope="module")
+def windows():
+    X, y = make_windows(seasonal_series(), window_length=36, horizon=3)
+    return X[:400], y[:400], X[400:], y[400:]
+
+
+def test_coverage_of_iid_noise_is_nominal_and_at_most_one_rank_above():
+    # Exchangeable errors (i.i.d. noise, a model fitted on other windows):
+    # split conformal's coverage is between c and c + 1 / (n + 1).
+    n_calibration, coverage, covered = 49, 0.8, []
+    for seed in range(300):
+        noise = np.random.default_rng(seed).standard_normal(80)
+        X, y = make_windows(noise, window_length=5, horizon=1)
+        model = ConformalForecaster(
+            LinearWindowRegressor(alpha=1.0),
+            calibration_fraction=n_calibration / 70,
+            refit=False,
+        ).fit(X[:70], y[:70])
+        assert model.n_calibration_ == n_calibration
+        lower, upper = np.moveaxis(model.predict(X[70:], coverage=coverage), -1, 0)
+        covered.append(empirical_coverage(y[70:], lower, upper))
+    assert coverage - 0.015 <= np.mean(covered) <= coverage + 1 / 50 + 0.015
+
+
+def test_quantiles_are_monotone_and_bracket_the_forecast(windows):
+    X, y, X_test, _ = windows
+    model = ConformalForecaster(LinearWindowRegressor()).fit(X, y)
+    levels = [0.05, 0.25, 0.5, 0.75, 0.95]
+    quantiles = model.predict(X_test, quantiles=levels)
+    assert quantiles.shape == (len(X_test), 3, len(levels))
+    assert np.all(np.diff(quantiles, axis=-1) >= 0)
+    point = model.predict(X_test)
+    assert np.all(quantiles[..., 0] <= point)
+    assert np.all(point <= quantiles[..., -1])
+
+
+def test_intervals_are_the_central_quantiles_in_the_order_given(windows):
+    X, y, X_test, _ = windows
+    model = ConformalForecaster(LinearWindowRegressor()).fit(X, y)
+    both = model.predict(X_test, coverage=[0.9, 0.5])
+    assert both.shape == (len(X_test), 3, 2, 2)
+    assert_allclose(both[..., 0, :], model.predict(X_test, coverage=0.9))
+    assert_allclose(
+        model.predict(X_test, coverage=0.5),
+        model.predict(X_test, quantiles=[0.25, 0.75]),
+    )
+
+
+def test_the_kth_error_is_used_with_the_finite_sample_correction(windows):
+    X, y, X_test, _ = windows
+    model = ConformalForecaster(NaiveForecaster(), refit=False).fit(X, y)
+    n = model.n_calibration_
+    errors = np.sort(y[-n:] - NaiveForecaster().fit(X, y).predict(X[-n:]), axis=0)
+    upper = model.predict(X_test, quantiles=[0.9])[..., 0]
+    expected = model.predict(X_test) + errors[math.ceil((n + 1) * 0.9) - 1]
+    assert_allclose(upper, expected)
+
+
+def test_pipeline_interval_is_the_hand_made_one_in_original_units(windows):
+    X, y, X_test, _ = windows
+    pipeline = make_pipeline(
+        SeasonalDifferencer(period=12),
+        ConformalForecaster(LinearWindowRegressor(), refit=False),
+    ).fit(X, y)
+    interval = pipeline.predict(X_test, coverage=0.8)  # forwarded to the last step
+    # By hand: fit on the older 80 %, errors of the newest 20 % in °units.
+    n_fit = len(X) - round(0.2 * len(X))
+    by_hand = make_pipeline(SeasonalDifferencer(period=12), LinearWindowRegressor())
+    by_hand.fit(X[:n_fit], y[:n_fit])
+    errors = np.sort(y[n_fit:] - by_hand.predict(X[n_fit:]), axis=0)
+    n = len(errors)
+    low, high = (
+        errors[math.floor((n + 1) * 0.1) - 1],
+        errors[math.ceil((n + 1) * 0.9) - 1],
+    )
+    point = by_hand.predict(X_test)
+    assert_allclose(interval[..., 0], point + low)
+    assert_allclose(interval[..., 1], point + high)
+
+
+def test_pickling_and_cloning_keep_or_drop_the_calibration(windows):
+    X, y, X_test, _ = windows
+    model = ConformalForecaster(LinearWindowRegressor()).fit(X, y)
+    restored = pickle.loads(pickle.dumps(model))
+    assert_allclose(
+        restored.predict(X_test, coverage=0.9), model.predict(X_test, coverage=0.9)
+    )
+    assert not hasattr(clone(model), "calibration_errors_")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"quantiles": []}, "`quantiles` must hold at least one level"),
+        (
+            {"quantiles": [0.0, 0.5]},
+            "`quantiles` must be strictly between 0 and 1, got 0",
+        ),
+        ({"quantiles": [1.0]}, "got 1 in"),
+        ({"quantiles": [1.2]}, "got 1.2 in"),
+        ({"quantiles": [-0.5]}, "got -0.5 in"),
+        ({"quantiles": [0.9, 0.1]}, "`quantiles` must be sorted and distinct"),
+        ({"quantiles": [0.5, 0.5]}, "sorted and distinct"),
+        ({"coverage": 1.0}, "`coverage` must be strictly between 0 and 1"),
+        ({"coverage": [0.8, 0.8]}, r"`coverage` must be distinct, got \[0.8, 0.8\]"),
+        ({"quantiles": [0.5], "coverage": 0.8}, "not both"),
+        ({"quantiles": [0.001]}, "The level 0.001 needs at least 999 calibration"),
+    ],
+)
+def test_bad_levels_name_the_argument_and_value(kwargs, match, windows):
+    X, y, X_test, _ = windows
+    model = ConformalForecaster(NaiveForecaster()).fit(X, y)
+    with pytest.raises(ValueError, match=match):
+        model.predict(X_test, **kwargs)
+
+
+def test_too_few_windows_to_calibrate_say_so():
+    X, y = make_windows(np.arange(12.0), window_length=4, horizon=1)
+    with pytest.raises(ValueError, match="leaves 0 for calibration"):
+        ConformalForecaster(NaiveForecaster(), calibration_fraction=0.01).fit(X, y)
+    with pytest.raises(ValueError, match="'calibration_fraction' parameter"):
+        ConformalForecaster(NaiveForecaster(), calibration_fraction=1.0).fit(X, y)
