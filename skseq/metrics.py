@@ -13,6 +13,9 @@ from ._param_validation import validate_params
 __all__ = [
     "crps_from_quantiles",
     "empirical_coverage",
+    "make_coverage_scorer",
+    "make_pinball_scorer",
+    "make_width_scorer",
     "mean_interval_width",
     "mean_pinball_loss",
 ]
@@ -213,3 +216,85 @@ def crps_from_quantiles(y_true, y_quantiles, quantiles):
     0.0
     """
     return 2.0 * mean_pinball_loss(y_true, y_quantiles, quantiles)
+
+
+class _ProbabilisticScorer:
+    """A scorer ``(estimator, X, y) -> float`` of quantile or interval forecasts.
+
+    Greater is better, as for every scikit-learn scorer, so losses are
+    negated.  A class rather than a closure, so that it pickles.
+    """
+
+    def __init__(self, kind, levels):
+        self.kind = kind
+        self.levels = levels
+
+    def __call__(self, estimator, X, y):
+        y = np.asarray(y, dtype=float)
+        if self.kind == "pinball":
+            forecast = estimator.predict(X, quantiles=self.levels)
+            return -mean_pinball_loss(y, forecast, self.levels)
+        lower, upper = np.moveaxis(estimator.predict(X, coverage=self.levels), -1, 0)
+        if self.kind == "coverage":
+            return -abs(empirical_coverage(y, lower, upper) - self.levels)
+        return -mean_interval_width(lower, upper)
+
+    def __repr__(self):
+        return f"make_{self.kind}_scorer({self.levels!r})"
+
+
+def make_pinball_scorer(quantiles):
+    """Scorer of quantile forecasts: minus `mean_pinball_loss`.
+
+    For ``GridSearchCV(..., scoring=make_pinball_scorer([0.1, 0.5, 0.9]))``
+    over a forecaster whose ``predict`` takes ``quantiles`` (e.g.
+    `~skseq.forecasting.ConformalForecaster`, or a pipeline ending in one).
+
+    Parameters
+    ----------
+    quantiles : array-like of float
+        Levels, strictly increasing, each in (0, 1).
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer(estimator, X, y)``, greater is better.
+    """
+    return _ProbabilisticScorer("pinball", check_levels(quantiles).tolist())
+
+
+def make_coverage_scorer(coverage):
+    """Scorer of intervals: minus the distance of their coverage from nominal.
+
+    Parameters
+    ----------
+    coverage : float
+        Nominal coverage of the central interval, in (0, 1).
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer(estimator, X, y)``: ``-|empirical coverage - coverage|``.
+    """
+    return _ProbabilisticScorer(
+        "coverage", float(check_levels([coverage], "coverage")[0])
+    )
+
+
+def make_width_scorer(coverage):
+    """Scorer of intervals: minus their mean width (narrower is better).
+
+    Use it next to `make_coverage_scorer`: a narrow interval is only good
+    when it still covers.
+
+    Parameters
+    ----------
+    coverage : float
+        Nominal coverage of the central interval, in (0, 1).
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer(estimator, X, y)``: ``-mean interval width``.
+    """
+    return _ProbabilisticScorer("width", float(check_levels([coverage], "coverage")[0]))

@@ -20,9 +20,9 @@ from skseq._param_validation import (
 )
 from skseq.classification import SentimentRNNClassifier, TextTokenizer
 from skseq.forecasting import (
+    ConformalForecaster,
     ConvGRUForecaster,
     GRUForecaster,
-    ConformalForecaster,
     LinearWindowRegressor,
     NaiveForecaster,
     RNNForecaster,

@@ -147,3 +147,36 @@ def test_too_few_windows_to_calibrate_say_so():
         ConformalForecaster(NaiveForecaster(), calibration_fraction=0.01).fit(X, y)
     with pytest.raises(ValueError, match="'calibration_fraction' parameter"):
         ConformalForecaster(NaiveForecaster(), calibration_fraction=1.0).fit(X, y)
+
+
+def test_grid_search_scores_quantiles_and_intervals(windows):
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    from skseq.metrics import (
+        make_coverage_scorer,
+        make_pinball_scorer,
+        make_width_scorer,
+        mean_pinball_loss,
+    )
+
+    X, y, X_test, y_test = windows
+    search = GridSearchCV(
+        ConformalForecaster(LinearWindowRegressor()),
+        {"calibration_fraction": [0.2, 0.4]},
+        scoring={
+            "pinball": make_pinball_scorer([0.1, 0.5, 0.9]),
+            "coverage": make_coverage_scorer(0.8),
+            "width": make_width_scorer(0.8),
+        },
+        refit="pinball",
+        cv=TimeSeriesSplit(2),
+    ).fit(X, y)
+    best = search.best_estimator_
+    levels = [0.1, 0.5, 0.9]
+    loss = mean_pinball_loss(y_test, best.predict(X_test, quantiles=levels), levels)
+    assert make_pinball_scorer(levels)(best, X_test, y_test) == pytest.approx(-loss)
+    assert np.all(search.cv_results_["mean_test_width"] < 0)
+    assert np.all(search.cv_results_["mean_test_coverage"] <= 0)
+    assert pickle.loads(pickle.dumps(make_pinball_scorer(levels)))(
+        best, X_test, y_test
+    ) == pytest.approx(-loss)
