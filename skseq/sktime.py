@@ -11,6 +11,7 @@ creating a `SkseqForecaster` then raises an ImportError that says what to
 install.
 """
 
+import inspect
 from numbers import Integral
 
 import numpy as np
@@ -170,6 +171,9 @@ class SkseqForecaster(BaseForecaster):
         # BaseForecaster creates its data store only when remember_data is on
         # at construction; set_config may switch it on later.
         self._y = self._X = None
+        # Quantiles and intervals when the estimator's predict gives them
+        # (a ConformalForecaster, or a pipeline ending in one).
+        self.set_tags(**{"capability:pred_int": _predicts_quantiles(estimator)})
 
     def _fit(self, y, X=None, fh=None):
         """Fit a clone of the estimator on the windows of ``y`` (and ``X``).
@@ -215,12 +219,47 @@ class SkseqForecaster(BaseForecaster):
             Point forecasts indexed by the absolute time of each step.
         """
         steps = self._steps_ahead(fh)
-        last = self._history.to_numpy()[-self.window_length :]
-        window = SequenceWindows.from_array(last[np.newaxis], target_columns=0)
-        forecast = np.asarray(self.estimator_.predict(window), dtype=float)
+        forecast = np.asarray(self.estimator_.predict(self._last_window()), float)
         values = forecast.reshape(-1)[steps - 1]
         index = fh.to_absolute_index(self.cutoff)
         return pd.Series(values, index=index, name=self._y_name)
+
+    def _predict_quantiles(self, fh, X=None, alpha=None):
+        """Quantile forecasts of the steps of ``fh`` from the last window.
+
+        sktime derives ``predict_interval`` from these (coverage ``c`` is
+        the quantiles ``(1 - c) / 2`` and ``(1 + c) / 2``).
+
+        Parameters
+        ----------
+        fh : ForecastingHorizon
+            The steps given to ``fit``, relative to the current cutoff.
+        X : pandas.DataFrame or None
+            Ignored: only past values of the exogenous series are used.
+        alpha : list of float
+            Quantile levels, each in (0, 1).
+
+        Returns
+        -------
+        quantiles : pandas.DataFrame
+            Columns ``(variable, level)``, rows indexed by the absolute time
+            of each step.
+        """
+        steps = self._steps_ahead(fh)
+        levels = np.unique(alpha)
+        forecast = np.asarray(
+            self.estimator_.predict(self._last_window(), quantiles=levels),
+            dtype=float,
+        ).reshape(-1, len(levels))[steps - 1]
+        # sktime's order of alpha, from the sorted distinct levels.
+        values = forecast[:, np.searchsorted(levels, alpha)]
+        columns = self._get_columns(method="predict_quantiles", alpha=alpha)
+        index = fh.to_absolute_index(self.cutoff)
+        return pd.DataFrame(values, index=index, columns=columns)
+
+    def _last_window(self):
+        last = self._history.to_numpy()[-self.window_length :]
+        return SequenceWindows.from_array(last[np.newaxis], target_columns=0)
 
     def _update(self, y, X=None, update_params=True):
         """Append new observations; refit on everything if ``update_params``.
@@ -306,6 +345,18 @@ class SkseqForecaster(BaseForecaster):
                 "stride": 2,
             },
         ]
+
+
+def _predicts_quantiles(estimator):
+    """Whether ``estimator`` (or a pipeline's last step) predicts quantiles."""
+    final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
+    predict = getattr(final, "predict", None)
+    if predict is None:
+        return False
+    try:
+        return "quantiles" in inspect.signature(predict).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _stack(y, X):

@@ -10,7 +10,11 @@ import pytest
 from sklearn.pipeline import make_pipeline
 
 from skseq import make_windows
-from skseq.forecasting import LinearWindowRegressor, NaiveForecaster
+from skseq.forecasting import (
+    ConformalForecaster,
+    LinearWindowRegressor,
+    NaiveForecaster,
+)
 from skseq.preprocessing import SeasonalDifferencer, SequenceScaler
 
 sktime = pytest.importorskip("sktime")
@@ -217,6 +221,63 @@ def test_passes_sktime_estimator_checks():
     failed = {name: result for name, result in results.items() if result != "PASSED"}
     assert len(results) > 300
     assert not failed
+
+
+# sktime's checks of exogenous X forecast from series of 20 to 40 steps,
+# which leave fewer than the 20 calibration windows that split conformal
+# needs for its default 5 % and 95 % quantiles: ConformalForecaster refuses.
+_TOO_SHORT_TO_CALIBRATE = [
+    "test_predict_time_index_with_X",
+    "test_hierarchical_with_exogenous",
+]
+
+
+@pytest.mark.filterwarnings(
+    "ignore:Sorting by default when concatenating:pandas.errors.Pandas4Warning"
+)
+# sktime's predict_proba (from the intervals) wants skpro, and says so.
+@pytest.mark.filterwarnings("ignore:.*skpro is installed:UserWarning")
+@sktime_own_forecasters
+def test_quantiles_pass_sktime_estimator_checks():
+    from sktime.utils.estimator_checks import check_estimator
+
+    instance = SkseqForecaster(
+        ConformalForecaster(NaiveForecaster(), calibration_fraction=0.5),
+        window_length=3,
+    )
+    assert instance.get_tag("capability:pred_int")
+    results = check_estimator(
+        instance,
+        raise_exceptions=False,
+        verbose=False,
+        tests_to_exclude=_TOO_SHORT_TO_CALIBRATE,
+    )
+    failed = {name: result for name, result in results.items() if result != "PASSED"}
+    assert any("predict_interval" in name for name in results)
+    assert len(results) > 300
+    assert not failed
+
+
+def test_quantiles_and_intervals_in_sktimes_formats():
+    y = pd.Series(np.sin(np.arange(200) / 4) + 10, name="level")
+    forecaster = SkseqForecaster(
+        ConformalForecaster(LinearWindowRegressor(alpha=1.0)), window_length=12
+    ).fit(y, fh=[1, 2, 3])
+    quantiles = forecaster.predict_quantiles(alpha=[0.9, 0.1, 0.5])
+    assert list(quantiles.columns) == [("level", 0.9), ("level", 0.1), ("level", 0.5)]
+    assert (quantiles[("level", 0.1)] <= quantiles[("level", 0.9)]).all()
+    interval = forecaster.predict_interval(coverage=0.8)
+    assert list(interval.columns) == [("level", 0.8, "lower"), ("level", 0.8, "upper")]
+    np.testing.assert_allclose(
+        interval.to_numpy(), quantiles[[("level", 0.1), ("level", 0.9)]].to_numpy()
+    )
+    # The conformal forecaster's own interval of the last window.
+    window = y.to_numpy()[-12:][np.newaxis, :]
+    own = forecaster.estimator_.predict(window, coverage=0.8)[0]
+    np.testing.assert_allclose(interval.to_numpy(), own)
+    assert not SkseqForecaster(NaiveForecaster(), window_length=3).get_tag(
+        "capability:pred_int"
+    )
 
 
 @sktime_own_forecasters
