@@ -99,7 +99,7 @@ def _history_of(source):
     )
 
 
-def plot_forecast(X, y_true, y_pred, *, index=None, ax=None):
+def plot_forecast(X, y_true, y_pred, *, interval=None, index=None, ax=None):
     """Plot forecasts against the actual values, placed in time.
 
     Each target is drawn at its own time: ``delay + h`` series steps after
@@ -118,6 +118,10 @@ def plot_forecast(X, y_true, y_pred, *, index=None, ax=None):
         Actual values of one target variable.
     y_pred : array-like of the shape of ``y_true``
         Forecasts.
+    interval : array-like of shape ``y_true.shape + (2,)``, default=None
+        Lower and upper end of a prediction interval around each forecast
+        (``predict(X, coverage=c)`` of a
+        `~skseq.forecasting.ConformalForecaster`), drawn as a band.
     index : array-like of shape (n_windows,), default=None
         Time (or position) of the last observed step of each window,
         overriding ``X.index``.
@@ -128,7 +132,8 @@ def plot_forecast(X, y_true, y_pred, *, index=None, ax=None):
     -------
     ax : matplotlib Axes
         Two lines, "actual" then "forecast" (segments of the forecast line
-        are separated by NaN).
+        are separated by NaN), and with ``interval`` one band per forecast
+        segment in ``ax.collections``.
 
     Examples
     --------
@@ -153,6 +158,18 @@ def plot_forecast(X, y_true, y_pred, *, index=None, ax=None):
     ax.plot(actual_x, y_true.ravel()[first], color="0.3", label="actual")
     shown = _non_overlapping(_end_rows(windows), horizon)
     ax.plot(*_segments(times[shown], y_pred[shown]), color="C1", label="forecast")
+    if interval is not None:
+        lower, upper = _check_interval(interval, y_true.shape)
+        for k, row in enumerate(shown):
+            ax.fill_between(
+                times[row],
+                lower[row],
+                upper[row],
+                color="C1",
+                alpha=0.25,
+                linewidth=0,
+                label="interval" if k == 0 else None,
+            )
     ax.set_xlabel(_axis_name(windows, index))
     ax.legend()
     return ax
@@ -179,6 +196,18 @@ def _check_forecast_targets(windows, y_true, y_pred):
             "target columns; plot the columns of y for one variable at a time."
         )
     return y_true.reshape(len(y_true), -1), y_pred.reshape(len(y_pred), -1)
+
+
+def _check_interval(interval, shape):
+    """Lower and upper ends, each of ``shape`` (n_windows, horizon)."""
+    interval = np.asarray(interval, dtype=float)
+    if interval.shape[-1:] != (2,) or interval[..., 0].size != np.prod(shape):
+        raise ValueError(
+            "interval must have the shape of y_true plus a last axis of 2 (lower, "
+            f"upper), {shape[:1] + (shape[1:] if shape[1] > 1 else ())} + (2,); "
+            f"got {interval.shape}."
+        )
+    return interval[..., 0].reshape(shape), interval[..., 1].reshape(shape)
 
 
 def _end_rows(windows):

@@ -159,3 +159,24 @@ def test_without_matplotlib_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"pip install skseq\[plot\]"):
         plot_learning_curves(HISTORY)
+
+
+def test_interval_bands_span_lower_to_upper_around_each_shown_forecast():
+    X, y = make_windows(np.arange(40.0), window_length=4, horizon=3)
+    interval = np.stack([y - 1.0, y + 2.0], axis=-1)
+    ax = plot_forecast(X, y, y, interval=interval)
+    bands = ax.collections
+    assert len(bands) == len(range(0, len(y), 3))  # one per shown forecast
+    # The first band: steps 4, 5, 6 (after window 0), from y - 1 to y + 2.
+    vertices = bands[0].get_paths()[0].vertices
+    assert set(vertices[:, 0]) == {4.0, 5.0, 6.0}
+    assert vertices[:, 1].min() == y[0].min() - 1.0
+    assert vertices[:, 1].max() == y[0].max() + 2.0
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == [
+        "actual",
+        "forecast",
+        "interval",
+    ]
+    with pytest.raises(ValueError, match=r"interval must have the shape of y_true"):
+        plot_forecast(X, y, y, interval=interval[..., :1])
+    plt.close("all")
