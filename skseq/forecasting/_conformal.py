@@ -1,13 +1,19 @@
 """Prediction intervals and quantiles for any forecaster, by split conformal."""
 
 import math
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils.validation import check_is_fitted
 
-from .._param_validation import HasMethods, Interval, meta_fit_context
+from .._param_validation import (
+    HasMethods,
+    Interval,
+    invalid_parameter,
+    meta_fit_context,
+)
 from .._validation import validate_targets
 from .._windows import as_windows
 from ..metrics import check_levels
@@ -50,7 +56,15 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
     estimator : estimator
         A forecaster or a pipeline ending in one; cloned, never fitted itself.
     calibration_fraction : float, default=0.2
-        Fraction of the (newest) training windows held out for calibration.
+        Fraction of the (newest) training windows held out for calibration
+        (when ``cv`` is None).
+    cv : int, cross-validation splitter or None, default=None
+        Calibrate on the errors of every test fold instead of one held-out
+        part: an int ``k`` means ``TimeSeriesSplit(k)`` (each fold forecast
+        by a clone fitted on the windows before it), so that about
+        ``k / (k + 1)`` of the windows calibrate, at the cost of ``k`` more
+        fits.  Short series need it for wide intervals (a 95 % interval
+        needs at least 39 calibration windows).  Requires ``refit=True``.
     refit : bool, default=True
         Refit ``estimator`` on all windows after calibration.
 
@@ -88,12 +102,14 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict"])],
         "calibration_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "cv": [None, Interval(Integral, 2, None, closed="left"), HasMethods(["split"])],
         "refit": ["boolean"],
     }
 
-    def __init__(self, estimator, *, calibration_fraction=0.2, refit=True):
+    def __init__(self, estimator, *, calibration_fraction=0.2, cv=None, refit=True):
         self.estimator = estimator
         self.calibration_fraction = calibration_fraction
+        self.cv = cv
         self.refit = refit
 
     def __sklearn_tags__(self):
@@ -122,23 +138,16 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         """
         windows = as_windows(X)
         y = validate_targets(y, windows, who=type(self).__name__)
-        n_windows = len(windows)
-        n_calibration = int(round(self.calibration_fraction * n_windows))
-        if not 1 <= n_calibration < n_windows:
-            raise ValueError(
-                f"calibration_fraction={self.calibration_fraction} of "
-                f"n_samples = {n_windows} windows leaves {n_calibration} for "
-                "calibration and "
-                f"{n_windows - n_calibration} to fit on; both need at least one."
-            )
-        n_fit = n_windows - n_calibration
-        calibrated = clone(self.estimator).fit(windows[:n_fit], y[:n_fit])
-        forecast = np.asarray(calibrated.predict(windows[n_fit:]), dtype=float)
-        errors = (y[n_fit:] - forecast.reshape(y[n_fit:].shape)).reshape(
-            n_calibration, -1
-        )
+        if self.cv is None:
+            errors, calibrated = self._split_errors(windows, y)
+        else:
+            if not self.refit:
+                raise invalid_parameter(
+                    self, "refit", "True when cv is given", self.refit
+                )
+            errors, calibrated = self._cv_errors(windows, y), None
         self.calibration_errors_ = np.sort(errors, axis=0)
-        self.n_calibration_ = n_calibration
+        self.n_calibration_ = len(errors)
         if self.refit:
             self.estimator_ = clone(self.estimator).fit(windows, y)
         else:
@@ -194,6 +203,31 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
                 values = values[..., 0, :]
         return values
 
+    def _split_errors(self, windows, y):
+        """Errors of the newest windows, and the clone fitted on the others."""
+        n_windows = len(windows)
+        n_calibration = int(round(self.calibration_fraction * n_windows))
+        if not 1 <= n_calibration < n_windows:
+            raise ValueError(
+                f"calibration_fraction={self.calibration_fraction} of "
+                f"n_samples = {n_windows} windows leaves {n_calibration} for "
+                "calibration and "
+                f"{n_windows - n_calibration} to fit on; both need at least one."
+            )
+        n_fit = n_windows - n_calibration
+        calibrated = clone(self.estimator).fit(windows[:n_fit], y[:n_fit])
+        return _errors(calibrated, windows[n_fit:], y[n_fit:]), calibrated
+
+    def _cv_errors(self, windows, y):
+        """Errors of every test fold of ``cv``, each forecast by a clone
+        fitted on its training fold."""
+        cv = TimeSeriesSplit(self.cv) if isinstance(self.cv, Integral) else self.cv
+        errors = []
+        for train, test in cv.split(np.zeros(len(windows))):
+            fitted = clone(self.estimator).fit(windows[train], y[train])
+            errors.append(_errors(fitted, windows[test], y[test]))
+        return np.concatenate(errors)
+
     def _error_quantiles(self, levels):
         """Conformal quantile of the errors of every output at every level.
 
@@ -218,3 +252,9 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
                 )
             ranks.append(rank - 1)
         return self.calibration_errors_[ranks].T
+
+
+def _errors(estimator, windows, y):
+    """``y - forecast`` of ``windows``, one row per window."""
+    forecast = np.asarray(estimator.predict(windows), dtype=float)
+    return (y - forecast.reshape(y.shape)).reshape(len(y), -1)

@@ -180,3 +180,22 @@ def test_grid_search_scores_quantiles_and_intervals(windows):
     assert pickle.loads(pickle.dumps(make_pinball_scorer(levels)))(
         best, X_test, y_test
     ) == pytest.approx(-loss)
+
+
+def test_cv_calibrates_on_every_time_ordered_test_fold(windows):
+    from sklearn.model_selection import TimeSeriesSplit
+
+    X, y, X_test, _ = windows
+    model = ConformalForecaster(LinearWindowRegressor(), cv=4).fit(X, y)
+    by_hand = []
+    for train, test in TimeSeriesSplit(4).split(np.zeros(len(X))):
+        fitted = LinearWindowRegressor().fit(X[train], y[train])
+        by_hand.append(y[test] - fitted.predict(X[test]))
+    assert_allclose(model.calibration_errors_, np.sort(np.concatenate(by_hand), axis=0))
+    assert model.n_calibration_ == 4 * (len(X) // 5)
+    # The forecasts are those of the forecaster refitted on every window.
+    assert_allclose(
+        model.predict(X_test), LinearWindowRegressor().fit(X, y).predict(X_test)
+    )
+    with pytest.raises(ValueError, match="'refit' parameter of ConformalForecaster"):
+        ConformalForecaster(LinearWindowRegressor(), cv=4, refit=False).fit(X, y)
