@@ -136,14 +136,17 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
     the mapping of targets through window chains, training, seeding and
     pickling.  A subclass provides:
 
-    * ``__init__`` listing every parameter (its own, ``strategy``, and those
-      of `BaseKerasEstimator`) and storing them unchanged;
+    * ``__init__`` listing every parameter (its own, ``strategy``,
+      ``scaling``, ``baseline``, ``period``, and those of
+      `BaseKerasEstimator`) and storing them unchanged;
     * ``_parameter_constraints``:
       ``{**BaseKerasForecaster._parameter_constraints, ...}`` plus its own;
     * ``_network_body(keras, inputs, return_sequences)``: Keras layers from
       the window tensor ``inputs`` of shape ``(batch, steps, channels)`` to
       a tensor the output ``Dense`` layer reads: ``(batch, features)``, or
-      ``(batch, steps, features)`` when ``return_sequences``;
+      ``(batch, steps, features)`` when ``return_sequences``.  With a
+      ``baseline``, that layer is the correction, added to the fixed
+      baseline forecast and starting at zero;
     * ``_sequence_steps(window_length)``, only when the body's output steps
       are not the window steps (a strided convolution).
 
