@@ -45,6 +45,14 @@ def check_levels(levels, name="quantiles", *, ordered=True):
     return array
 
 
+# Arguments of the scores of quantile forecasts.
+_QUANTILE_ARGUMENTS = {
+    "y_true": ["array-like"],
+    "y_quantiles": ["array-like"],
+    "quantiles": ["array-like"],
+}
+
+
 def _as_arrays(y_true, *others):
     y_true = np.asarray(y_true, dtype=float)
     arrays = [np.asarray(other, dtype=float) for other in others]
@@ -136,14 +144,7 @@ def mean_interval_width(y_lower, y_upper):
     return float(np.mean(y_upper - y_lower))
 
 
-@validate_params(
-    {
-        "y_true": ["array-like"],
-        "y_quantiles": ["array-like"],
-        "quantiles": ["array-like"],
-    },
-    prefer_skip_nested_validation=True,
-)
+@validate_params(_QUANTILE_ARGUMENTS, prefer_skip_nested_validation=True)
 def mean_pinball_loss(y_true, y_quantiles, quantiles):
     """Pinball (quantile) loss averaged over the levels and the values.
 
@@ -179,14 +180,7 @@ def mean_pinball_loss(y_true, y_quantiles, quantiles):
     return float(np.mean(loss))
 
 
-@validate_params(
-    {
-        "y_true": ["array-like"],
-        "y_quantiles": ["array-like"],
-        "quantiles": ["array-like"],
-    },
-    prefer_skip_nested_validation=True,
-)
+@validate_params(_QUANTILE_ARGUMENTS, prefer_skip_nested_validation=True)
 def crps_from_quantiles(y_true, y_quantiles, quantiles):
     """Continuous ranked probability score approximated from quantiles.
 

@@ -137,8 +137,6 @@ def layer_norm_simple_rnn_cell(units):
     return _define_layers()["skseq>LayerNormSimpleRNNCell"](units)
 
 
-def window_baseline(outputs, steps=None, name="baseline", trainable=False):
+def window_baseline(outputs, steps=None, name="baseline"):
     """A new `WindowBaseline` layer (its kernel is set after it is built)."""
-    return _define_layers()["skseq>WindowBaseline"](
-        outputs, steps=steps, name=name, trainable=trainable
-    )
+    return _define_layers()["skseq>WindowBaseline"](outputs, steps=steps, name=name)
