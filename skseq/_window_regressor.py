@@ -73,10 +73,20 @@ class BaseWindowRegressor(RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_windows,) or (n_windows, n_outputs)
             Forecasts, shaped like the ``y`` given to ``fit``.
         """
+        predictions = self._predict_values(X, self._predict_batch)
+        return predictions[:, 0] if self._y_ndim == 1 else predictions
+
+    def _predict_values(self, X, predict_batch, n_levels=None):
+        """``predict_batch`` of every batch of ``X``'s windows, gathered.
+
+        Returns an array of shape ``(n_windows, n_outputs_)``, or
+        ``(n_windows, n_outputs_, n_levels)`` for quantile forecasts.
+        """
         windows = validate_windows(self, X, reset=False)
         self._check_target_layout(windows)
         windows = self._own_operations(windows)
-        predictions = np.empty((len(windows), self.n_outputs_))
+        levels = () if n_levels is None else (n_levels,)
+        predictions = np.empty((len(windows), self.n_outputs_, *levels))
         size = windows.rows_per_batch()
         if self._predict_rows_per_batch is not None:
             size = min(size, self._predict_rows_per_batch)
@@ -84,9 +94,9 @@ class BaseWindowRegressor(RegressorMixin, BaseEstimator):
         # below instead of NumPy's warnings.
         with np.errstate(over="ignore", invalid="ignore"):
             for rows, batch in windows.iter_batches(size):
-                predictions[rows] = self._predict_batch(batch)
+                predictions[rows] = predict_batch(batch)
         _check_finite_forecasts(self, predictions)
-        return predictions[:, 0] if self._y_ndim == 1 else predictions
+        return predictions
 
     def _predict_batch(self, batch):
         raise NotImplementedError
@@ -113,8 +123,9 @@ class BaseWindowRegressor(RegressorMixin, BaseEstimator):
 
 def _check_finite_forecasts(estimator, predictions):
     """Raise when some forecasts are NaN or infinite."""
-    if not np.isfinite(predictions).all():
-        bad = np.flatnonzero(~np.isfinite(predictions).all(axis=1))
+    finite = np.isfinite(predictions).reshape(len(predictions), -1).all(axis=1)
+    if not finite.all():
+        bad = np.flatnonzero(~finite)
         raise ValueError(
             f"{type(estimator).__name__} produced NaN or infinite forecasts for "
             f"{len(bad)} of {len(predictions)} windows (first: window "

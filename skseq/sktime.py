@@ -172,7 +172,8 @@ class SkseqForecaster(BaseForecaster):
         # at construction; set_config may switch it on later.
         self._y = self._X = None
         # Quantiles and intervals when the estimator's predict gives them
-        # (a ConformalForecaster, or a pipeline ending in one).
+        # (a ConformalForecaster, a neural forecaster with loss="pinball",
+        # or a pipeline ending in one).
         self.set_tags(**{"capability:pred_int": _predicts_quantiles(estimator)})
 
     def _fit(self, y, X=None, fh=None):
@@ -354,9 +355,12 @@ def _predicts_quantiles(estimator):
     if predict is None:
         return False
     try:
-        return "quantiles" in inspect.signature(predict).parameters
+        takes_levels = "quantiles" in inspect.signature(predict).parameters
     except (TypeError, ValueError):
         return False
+    # A neural forecaster takes the keyword but answers it only when it
+    # learns quantiles (loss="pinball").
+    return takes_levels and getattr(final, "loss", "pinball") == "pinball"
 
 
 def _stack(y, X):

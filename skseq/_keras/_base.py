@@ -88,6 +88,10 @@ class BaseKerasEstimator(BaseEstimator):
         """The Keras loss to compile with; a classifier derives it from ``y``."""
         return self.loss
 
+    def _network_output_shape(self, target_shape):
+        """Shape of one sample of the network's output, for targets of this shape."""
+        return target_shape
+
     def _class_weight(self):
         """Keras ``class_weight`` of the training data (None: all weigh 1)."""
         return None
@@ -160,7 +164,7 @@ class BaseKerasEstimator(BaseEstimator):
         input_shape, target_shape = data.sample_shapes
         if tuple(model.input_shape[1:]) != tuple(input_shape) or tuple(
             model.output_shape[1:]
-        ) != tuple(target_shape):
+        ) != tuple(self._network_output_shape(target_shape)):
             return None
         if not model.compiled:
             self._compile(keras, model)

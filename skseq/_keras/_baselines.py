@@ -18,7 +18,12 @@ import numpy as np
 from ..forecasting._linear import NormalEquations, ridge_regression
 from ..forecasting._naive import _seasonal_steps
 
-__all__ = ["BASELINE_RIDGE_ALPHA", "baseline_kernel", "validated_ridge_alpha"]
+__all__ = [
+    "BASELINE_RIDGE_ALPHA",
+    "baseline_kernel",
+    "residual_scale",
+    "validated_ridge_alpha",
+]
 
 # Ridge penalty of ``baseline="linear"`` per training row: the penalty is
 # this fraction of the rows (a prior worth a tenth of the data), in the
@@ -114,6 +119,41 @@ def validated_ridge_alpha(data, n_train, steps=None):
         for i, (coef, intercept) in enumerate(solutions):
             errors[i] += np.sum((x @ coef + intercept - y) ** 2)
     return float(alphas[np.argmin(errors)])
+
+
+def residual_scale(data, n_rows, baseline=None, steps=None):
+    """Root mean square error of a baseline on the first ``n_rows`` rows.
+
+    Parameters
+    ----------
+    data : WindowTrainingData
+    n_rows : int
+    baseline : [kernel, bias] or None
+        A baseline's weights (as `baseline_kernel` returns them); None: the
+        targets' mean (the scale is their standard deviation).
+    steps : ndarray of int or None
+        Seq2seq steps, as for `baseline_kernel`.
+
+    Returns
+    -------
+    scale : ndarray of shape (n_outputs,)
+        Positive (a tiny floor for a perfect fit).
+    """
+    total = total_squares = 0.0
+    count = 0
+    for x, y in _flat_batches(data, 0, n_rows, steps):
+        if baseline is not None:
+            kernel, bias = baseline
+            y = y - (x @ kernel.reshape(x.shape[1], -1) + bias)
+        total = total + y.sum(axis=0)
+        total_squares = total_squares + (y**2).sum(axis=0)
+        count += len(y)
+    if baseline is None:
+        mean = total / count
+        variance = total_squares / count - mean**2
+    else:
+        variance = total_squares / count
+    return np.sqrt(np.maximum(variance, 1e-12))
 
 
 def _flat_batches(data, start, stop, steps):

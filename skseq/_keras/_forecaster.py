@@ -18,14 +18,18 @@ transformers and a forecaster predicts in the units of ``y``.
 from numbers import Integral
 
 import numpy as np
+from scipy.special import ndtri
+from sklearn.utils.validation import check_is_fitted
 
 from .._param_validation import Interval, StrOptions, fit_context, invalid_parameter
+from .._quantiles import LevelRequest, interpolate_levels
 from .._window_regressor import BaseWindowRegressor
+from ..metrics import check_levels
 from ..preprocessing import SequenceScaler, WindowNormalizer
 from ._backend import import_keras, quiet_keras_numpy_deprecation
 from ._base import BaseKerasEstimator
-from ._baselines import baseline_kernel, validated_ridge_alpha
-from ._layers import window_baseline
+from ._baselines import baseline_kernel, residual_scale, validated_ridge_alpha
+from ._layers import monotone_quantiles, pinball_loss, window_baseline
 from ._saving import variable_values
 from ._training import TrainingData
 
@@ -39,6 +43,10 @@ _PREDICT_WINDOWS = 1024
 # them, and a few dozen overlapping windows are the least that tells a
 # better forecaster from seed noise.
 _MIN_VALIDATION_WINDOWS = 30
+
+# Levels learned with ``loss="pinball"`` when ``quantiles`` is None: the
+# ends of central 50 %, 80 % and 95 % intervals, and the median.
+DEFAULT_QUANTILES = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
 
 
 class WindowTrainingData(TrainingData):
@@ -163,6 +171,7 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         "scaling": [None, StrOptions({"window", "standard"})],
         "baseline": [None, StrOptions({"linear", "last", "seasonal_last"})],
         "period": [None, Interval(Integral, 1, None, closed="left")],
+        "quantiles": [None, "array-like"],
     }
 
     _min_validation_samples = _MIN_VALIDATION_WINDOWS
@@ -172,6 +181,45 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
             raise invalid_parameter(
                 self, "period", "an int >= 1 with baseline='seasonal_last'", None
             )
+        if self.loss != "pinball":
+            if self.quantiles is not None:
+                raise ValueError(
+                    f"The `quantiles` parameter of {type(self).__name__} sets the "
+                    "levels learned with loss='pinball'; got "
+                    f"quantiles={self.quantiles!r} with loss={self.loss!r}. Set "
+                    "loss='pinball', or quantiles=None."
+                )
+            return
+        check_levels(
+            DEFAULT_QUANTILES if self.quantiles is None else self.quantiles,
+            "quantiles",
+        )
+        if self.strategy == "recursive":
+            raise invalid_parameter(
+                self,
+                "strategy",
+                "'multioutput' or 'seq2seq' with loss='pinball' (a recursive "
+                "forecast feeds back single values, not quantiles)",
+                self.strategy,
+            )
+
+    def _quantile_levels(self):
+        """Levels the network learns: ``quantiles`` and the median (None
+        without ``loss="pinball"``)."""
+        if self.loss != "pinball":
+            return None
+        levels = DEFAULT_QUANTILES if self.quantiles is None else self.quantiles
+        return np.union1d(check_levels(levels, "quantiles"), [0.5])
+
+    def _loss(self):
+        levels = self._quantile_levels()
+        return self.loss if levels is None else pinball_loss(levels)
+
+    def _network_output_shape(self, target_shape):
+        levels = self._quantile_levels()
+        if levels is None:
+            return target_shape
+        return (*target_shape, len(levels))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -199,6 +247,49 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         """
         return self._fit(X, y)
 
+    def predict(self, X, *, quantiles=None, coverage=None):
+        """Forecasts, or (with ``loss="pinball"``) their quantiles or intervals.
+
+        Parameters
+        ----------
+        X : SequenceWindows or ndarray of shape (n_windows, window_length, n_channels)
+            Windows with the length, features and target layout seen in
+            ``fit``.
+        quantiles : array-like of float, optional
+            Levels, strictly increasing, within the range of the learned
+            levels ``quantile_levels_``; levels between two learned ones
+            are interpolated linearly.
+        coverage : float or array-like of float, optional
+            Coverage of central intervals, each in (0, 1): coverage ``c`` is
+            the interval between the quantiles ``(1 - c) / 2`` and
+            ``(1 + c) / 2``.  Not together with ``quantiles``.
+
+        Returns
+        -------
+        y_pred : ndarray
+            Forecasts shaped like the ``y`` given to ``fit`` (the median
+            with ``loss="pinball"``); with ``quantiles``,
+            ``y_pred.shape + (n_levels,)``; with a float ``coverage``,
+            ``y_pred.shape + (2,)`` (lower, upper), with several,
+            ``y_pred.shape + (n_coverages, 2)``.
+        """
+        if quantiles is None and coverage is None:
+            return super().predict(X)
+        check_is_fitted(self)
+        request = LevelRequest(quantiles, coverage)
+        learned = getattr(self, "quantile_levels_", None)
+        if learned is None:
+            raise ValueError(
+                f"{type(self).__name__} was fitted with loss={self.loss!r}, which "
+                "forecasts no quantiles: fit it with loss='pinball' (levels in "
+                "`quantiles`), or wrap it in ConformalForecaster."
+            )
+        values = self._predict_values(X, self._predict_quantile_batch, len(learned))
+        values = interpolate_levels(
+            values, learned, request.levels, owner=type(self).__name__
+        )
+        return request.arrange(values[:, 0] if self._y_ndim == 1 else values)
+
     def _sequence_steps(self, window_length):
         """Window step whose targets each output step of the body learns."""
         return np.arange(window_length)
@@ -212,21 +303,59 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         seq2seq = self.strategy == "seq2seq"
         hidden = self._network_body(keras, inputs, return_sequences=seq2seq)
         n_outputs = target_shape[-1]
+        n_train = len(data) - self._n_validation(len(data))
+        baseline_weights = None
         if self.baseline is None:
             outputs = keras.layers.Dense(n_outputs)(hidden)
-            return keras.Model(inputs, outputs, name=type(self).__name__)
-        # The correction starts at zero, so the untrained network forecasts
-        # exactly its baseline and training only ever moves away from it.
-        correction = keras.layers.Dense(
-            n_outputs, kernel_initializer="zeros", name=_CORRECTION
-        )(hidden)
-        steps = self._sequence_steps(input_shape[0]) if seq2seq else None
-        base = window_baseline(n_outputs, steps=steps)
-        baseline = base(inputs)
-        n_train = len(data) - self._n_validation(len(data))
-        base.set_weights(self._baseline_weights(data, n_train))
-        outputs = keras.layers.Add(name="forecast")([baseline, correction])
+        else:
+            # The correction starts at zero, so the untrained network
+            # forecasts exactly its baseline and training only ever moves
+            # away from it.
+            correction = keras.layers.Dense(
+                n_outputs, kernel_initializer="zeros", name=_CORRECTION
+            )(hidden)
+            steps = self._sequence_steps(input_shape[0]) if seq2seq else None
+            base = window_baseline(n_outputs, steps=steps)
+            baseline = base(inputs)
+            baseline_weights = self._baseline_weights(data, n_train)
+            base.set_weights(baseline_weights)
+            outputs = keras.layers.Add(name="forecast")([baseline, correction])
+        if self._quantile_levels() is not None:
+            outputs = self._quantile_head(
+                keras, data, n_train, hidden, outputs, baseline_weights
+            )
         return keras.Model(inputs, outputs, name=type(self).__name__)
+
+    def _quantile_head(self, keras, data, n_train, hidden, centre, baseline):
+        """Monotone quantiles around ``centre``, the median forecast.
+
+        The gaps between neighbouring levels start (zero kernel) at those of
+        a normal distribution whose scale is the spread of the baseline's
+        (or, without one, the targets') training errors, so that the
+        untrained network forecasts the baseline with Gaussian intervals.
+        """
+        levels = self._quantile_levels()
+        n_outputs = centre.shape[-1]
+        spread = keras.layers.Dense(
+            n_outputs * (len(levels) - 1), kernel_initializer="zeros", name=_SPREAD
+        )
+        scores = spread(hidden)
+        spread.set_weights(
+            self._spread_weights(data, n_train, baseline, spread.kernel.shape[0])
+        )
+        anchor = int(np.flatnonzero(levels == 0.5)[0])
+        return monotone_quantiles(len(levels), anchor)([centre, scores])
+
+    def _spread_weights(self, data, n_rows, baseline, n_hidden):
+        """Kernel and bias of the spread layer: Gaussian gaps for the errors
+        of ``baseline`` ([kernel, bias], None: the targets' mean) on the
+        first ``n_rows`` rows."""
+        levels = self._quantile_levels()
+        scale = residual_scale(data, n_rows, baseline, self._baseline_steps(data))
+        gaps = np.outer(scale, np.diff(ndtri(levels)))
+        # The inverse of softplus, so that softplus(bias) is the gap.
+        bias = np.log(np.expm1(np.maximum(gaps, 1e-6))).ravel()
+        return [np.zeros((n_hidden, bias.size)), bias]
 
     def _baseline_weights(self, data, n_train, alpha=None):
         """Kernel and bias of the baseline, fitted on the first ``n_train`` rows."""
@@ -263,13 +392,11 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
             self.ridge_alpha_ = validated_ridge_alpha(
                 data, n_train, self._baseline_steps(data)
             )
-        baseline = self.model_.get_layer("baseline")
-        correction = self.model_.get_layer(_CORRECTION)
-        trained = [variable_values(layer.weights) for layer in (baseline, correction)]
-        baseline.set_weights(
-            self._baseline_weights(data, n_train, alpha=self.ridge_alpha_)
-        )
-        _zero(correction)
+        layers = [self.model_.get_layer(name) for name in ("baseline", _CORRECTION)]
+        if self._quantile_levels() is not None:
+            layers.append(self.model_.get_layer(_SPREAD))
+        trained = [variable_values(layer.weights) for layer in layers]
+        self._set_baseline_alone(data, n_train)
         x, y = data.get(slice(n_train, len(data)))
         floatx = import_keras().config.floatx()
         with quiet_keras_numpy_deprecation():
@@ -279,17 +406,31 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
             # Not better than the baseline on held-out time: forecast with
             # the baseline alone, refitted on every window (the newest
             # ones, held out so far, matter most to a forecast).
-            baseline.set_weights(
-                self._baseline_weights(data, len(data), alpha=self.ridge_alpha_)
-            )
+            self._set_baseline_alone(data, len(data))
             self.uses_network_ = False
             return
-        baseline.set_weights(trained[0])
-        correction.set_weights(trained[1])
+        for layer, weights in zip(layers, trained):
+            layer.set_weights(weights)
+
+    def _set_baseline_alone(self, data, n_rows):
+        """Make the network its baseline, fitted on the first ``n_rows`` rows.
+
+        The correction is zeroed and, with quantiles, the gaps are the
+        Gaussian ones of the baseline's errors on those rows.
+        """
+        weights = self._baseline_weights(data, n_rows, alpha=self.ridge_alpha_)
+        self.model_.get_layer("baseline").set_weights(weights)
+        _zero(self.model_.get_layer(_CORRECTION))
+        if self._quantile_levels() is not None:
+            spread = self.model_.get_layer(_SPREAD)
+            spread.set_weights(
+                self._spread_weights(data, n_rows, weights, spread.kernel.shape[0])
+            )
 
     # -- targets ---------------------------------------------------------------
     def _training_data(self, X, y):
         windows, y = self._validate_fit_data(X, y, horizon_of_windows=False)
+        self.quantile_levels_ = self._quantile_levels()
         continuing = self.warm_start and getattr(self, "model_", None) is not None
         if not (continuing and hasattr(self, "scaler_")):
             # A warm start keeps the scale its network was trained in.
@@ -338,11 +479,29 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
     def _predict_batch(self, batch):
         if self.strategy == "recursive":
             return self._predict_recursive(batch)
-        outputs = self._predict_network(batch.windows)
+        outputs = self._network_forecasts(batch)
+        levels = getattr(self, "quantile_levels_", None)
+        if levels is not None:
+            # The point forecast of a quantile network is its median.
+            outputs = outputs[..., int(np.flatnonzero(levels == 0.5)[0])]
+        return batch.inverse_targets(outputs)
+
+    def _predict_quantile_batch(self, batch):
+        outputs = self._network_forecasts(batch)
+        values = np.stack(
+            [batch.inverse_targets(outputs[..., k]) for k in range(outputs.shape[-1])],
+            axis=-1,
+        )
+        # Every operation of a window chain maps values increasingly, so
+        # this only undoes rounding (rearrangement keeps quantiles valid).
+        return np.sort(values, axis=-1)
+
+    def _network_forecasts(self, batch):
+        """Network outputs of the last step, ``(n_windows, n_outputs[, n_levels])``."""
+        outputs = np.asarray(self._predict_network(batch.windows), dtype=np.float64)
         if self.strategy == "seq2seq":
             outputs = outputs[:, -1]
-        outputs = np.asarray(outputs, dtype=np.float64).reshape(len(outputs), -1)
-        return batch.inverse_targets(outputs)
+        return outputs.reshape(len(outputs), self.n_outputs_, *outputs.shape[2:])
 
     def _predict_recursive(self, batch):
         # The recursion runs in original units: each forecast is appended to
@@ -361,6 +520,7 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
 
 
 _CORRECTION = "correction"
+_SPREAD = "spread"
 
 
 def _zero(layer):

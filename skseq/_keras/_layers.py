@@ -1,4 +1,4 @@
-"""Custom Keras layers, defined when first needed so skseq imports no Keras.
+"""Custom Keras layers and losses, defined when first needed so skseq imports no Keras.
 
 The classes are created (and registered for deserialisation) on the first
 call of `custom_objects`, after `import_keras` has picked the backend.
@@ -8,7 +8,13 @@ import functools
 
 from ._backend import import_keras
 
-__all__ = ["custom_objects", "layer_norm_simple_rnn_cell", "window_baseline"]
+__all__ = [
+    "custom_objects",
+    "layer_norm_simple_rnn_cell",
+    "monotone_quantiles",
+    "pinball_loss",
+    "window_baseline",
+]
 
 
 @functools.cache
@@ -121,9 +127,93 @@ def _define_layers():
             config.update(outputs=self.outputs, steps=self.steps)
             return config
 
+    @keras.saving.register_keras_serializable(package="skseq")
+    class MonotoneQuantiles(keras.layers.Layer):
+        """Quantiles that cannot cross: a centre plus cumulated positive gaps.
+
+        Reads ``[centre, gaps]``: the forecast at the anchor level, of shape
+        ``(..., outputs)``, and unconstrained gap scores of shape
+        ``(..., outputs * (n_levels - 1))``.  Each gap between neighbouring
+        levels is the softplus of its score, so the quantiles above the
+        anchor are the centre plus running sums of gaps, those below it the
+        centre minus them: ``(..., outputs, n_levels)``, increasing in the
+        level whatever the weights.
+
+        Parameters
+        ----------
+        n_levels : int
+            Quantile levels per output.
+        anchor : int
+            Position of the centre's level among them.
+        """
+
+        def __init__(self, n_levels, anchor, **kwargs):
+            super().__init__(**kwargs)
+            self.n_levels = int(n_levels)
+            self.anchor = int(anchor)
+
+        def call(self, inputs):
+            ops = keras.ops
+            centre, scores = inputs
+            outputs = centre.shape[-1]
+            gaps = ops.softplus(
+                ops.reshape(
+                    scores, (-1, *centre.shape[1:-1], outputs, self.n_levels - 1)
+                )
+            )
+            centre = ops.expand_dims(centre, -1)
+            parts = []
+            if self.anchor > 0:
+                below = ops.flip(gaps[..., : self.anchor], axis=-1)
+                parts.append(centre - ops.flip(ops.cumsum(below, axis=-1), axis=-1))
+            parts.append(centre)
+            if self.anchor < self.n_levels - 1:
+                parts.append(centre + ops.cumsum(gaps[..., self.anchor :], axis=-1))
+            return ops.concatenate(parts, axis=-1)
+
+        def compute_output_shape(self, input_shape):
+            return (*input_shape[0], self.n_levels)
+
+        def get_config(self):
+            config = super().get_config()
+            config.update(n_levels=self.n_levels, anchor=self.anchor)
+            return config
+
+    @keras.saving.register_keras_serializable(package="skseq")
+    class PinballLoss(keras.losses.Loss):
+        """Pinball loss of quantile forecasts, averaged over their levels.
+
+        ``y_pred`` has the levels on its last axis, one more axis than
+        ``y_true``.  For level ``q`` and error ``e = y - f`` the loss is
+        ``max(q * e, (q - 1) * e)``, minimised by the ``q``-quantile.
+
+        Parameters
+        ----------
+        levels : list of float
+            The levels of ``y_pred``'s last axis.
+        """
+
+        def __init__(self, levels, name="pinball", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.levels = [float(level) for level in levels]
+
+        def call(self, y_true, y_pred):
+            ops = keras.ops
+            levels = ops.convert_to_tensor(self.levels, dtype=y_pred.dtype)
+            error = ops.expand_dims(ops.cast(y_true, y_pred.dtype), -1) - y_pred
+            loss = ops.maximum(levels * error, (levels - 1.0) * error)
+            return ops.mean(loss, axis=-1)
+
+        def get_config(self):
+            config = super().get_config()
+            config.update(levels=self.levels)
+            return config
+
     return {
         "skseq>LayerNormSimpleRNNCell": LayerNormSimpleRNNCell,
         "skseq>WindowBaseline": WindowBaseline,
+        "skseq>MonotoneQuantiles": MonotoneQuantiles,
+        "skseq>PinballLoss": PinballLoss,
     }
 
 
@@ -140,3 +230,13 @@ def layer_norm_simple_rnn_cell(units):
 def window_baseline(outputs, steps=None, name="baseline"):
     """A new `WindowBaseline` layer (its kernel is set after it is built)."""
     return _define_layers()["skseq>WindowBaseline"](outputs, steps=steps, name=name)
+
+
+def monotone_quantiles(n_levels, anchor, name="quantiles"):
+    """A new `MonotoneQuantiles` layer."""
+    return _define_layers()["skseq>MonotoneQuantiles"](n_levels, anchor, name=name)
+
+
+def pinball_loss(levels):
+    """A new `PinballLoss` over ``levels``."""
+    return _define_layers()["skseq>PinballLoss"](levels)

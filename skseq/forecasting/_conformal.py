@@ -11,12 +11,13 @@ from sklearn.utils.validation import check_is_fitted
 from .._param_validation import (
     HasMethods,
     Interval,
+    StrOptions,
     invalid_parameter,
     meta_fit_context,
 )
+from .._quantiles import LevelRequest, interpolate_levels
 from .._validation import validate_targets
 from .._windows import as_windows
-from ..metrics import check_levels
 
 __all__ = ["ConformalForecaster"]
 
@@ -41,6 +42,14 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
     arguments to its last step, so this forecaster can end a pipeline of
     window transformers: its errors are then those of the pipeline's
     forecasts in original units, after differencing and scaling are undone.
+
+    With ``method="quantile"`` the forecaster must itself forecast
+    quantiles (a neural forecaster with ``loss="pinball"``) and its
+    quantiles are conformalised instead (conformalized quantile regression,
+    one-sided for every level): the ``q``-quantile is the forecaster's own
+    ``q``-quantile plus the conformal ``q``-quantile of ``y`` minus it on
+    the calibration windows.  Intervals then keep the forecaster's sense of
+    which windows are harder, and their coverage the guarantee below.
 
     Coverage is guaranteed when the calibration errors and the errors of
     future windows are exchangeable: with a stationary error process and
@@ -67,13 +76,28 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         needs at least 39 calibration windows).  Requires ``refit=True``.
     refit : bool, default=True
         Refit ``estimator`` on all windows after calibration.
+    method : {"residual", "quantile"}, default="residual"
+        ``"residual"``: quantiles of the errors of the point forecasts,
+        added to the point forecast (one width for every window).
+        ``"quantile"``: the forecaster's own quantiles, each shifted by the
+        conformal quantile of its calibration errors (the forecaster must
+        have learned quantiles, e.g. ``GRUForecaster(loss="pinball")``).
 
     Attributes
     ----------
     estimator_ : estimator
         The forecaster used for predictions.
     calibration_errors_ : ndarray of shape (n_calibration, n_outputs)
-        ``y - forecast`` of the calibration windows, sorted in every column.
+        ``y - forecast`` of the calibration windows, sorted in every column
+        (``method="residual"``; None otherwise).
+    calibration_quantiles_ : ndarray of shape (n_calibration, n_outputs, n_levels)
+        The forecaster's quantiles of the calibration windows at its levels
+        ``quantile_levels_`` (``method="quantile"``; None otherwise).
+    calibration_targets_ : ndarray of shape (n_calibration, n_outputs)
+        ``y`` of the calibration windows (``method="quantile"``; None
+        otherwise).
+    quantile_levels_ : ndarray or None
+        Levels the forecaster learned (``method="quantile"``).
     n_calibration_ : int
         Calibration windows.
     n_features_in_ : int
@@ -104,13 +128,23 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         "calibration_fraction": [Interval(Real, 0, 1, closed="neither")],
         "cv": [None, Interval(Integral, 2, None, closed="left"), HasMethods(["split"])],
         "refit": ["boolean"],
+        "method": [StrOptions({"residual", "quantile"})],
     }
 
-    def __init__(self, estimator, *, calibration_fraction=0.2, cv=None, refit=True):
+    def __init__(
+        self,
+        estimator,
+        *,
+        calibration_fraction=0.2,
+        cv=None,
+        refit=True,
+        method="residual",
+    ):
         self.estimator = estimator
         self.calibration_fraction = calibration_fraction
         self.cv = cv
         self.refit = refit
+        self.method = method
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -138,16 +172,24 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         """
         windows = as_windows(X)
         y = validate_targets(y, windows, who=type(self).__name__)
+        self.quantile_levels_ = None
         if self.cv is None:
-            errors, calibrated = self._split_errors(windows, y)
+            calibration, calibrated = self._split_calibration(windows, y)
         else:
             if not self.refit:
                 raise invalid_parameter(
                     self, "refit", "True when cv is given", self.refit
                 )
-            errors, calibrated = self._cv_errors(windows, y), None
-        self.calibration_errors_ = np.sort(errors, axis=0)
-        self.n_calibration_ = len(errors)
+            calibration, calibrated = self._cv_calibration(windows, y), None
+        forecasts, targets = calibration
+        self.n_calibration_ = len(targets)
+        if self.method == "quantile":
+            self.calibration_quantiles_ = forecasts
+            self.calibration_targets_ = targets
+            self.calibration_errors_ = None
+        else:
+            self.calibration_errors_ = np.sort(targets - forecasts, axis=0)
+            self.calibration_quantiles_ = self.calibration_targets_ = None
         if self.refit:
             self.estimator_ = clone(self.estimator).fit(windows, y)
         else:
@@ -178,33 +220,54 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
             ``y_pred.shape + (n_coverages, 2)``.
         """
         check_is_fitted(self)
-        point = np.asarray(self.estimator_.predict(X), dtype=float)
         if quantiles is None and coverage is None:
-            return point
-        if quantiles is not None and coverage is not None:
-            raise ValueError(
-                "Pass `quantiles` or `coverage` to predict, not both; got "
-                f"quantiles={quantiles!r} and coverage={coverage!r}."
-            )
-        if quantiles is not None:
-            levels = check_levels(quantiles, "quantiles")
+            return np.asarray(self.estimator_.predict(X), dtype=float)
+        request = LevelRequest(quantiles, coverage)
+        if self.method == "quantile":
+            values = self._conformal_quantiles(X, request.levels)
         else:
-            coverages = check_levels(coverage, "coverage", ordered=False)
-            levels = np.column_stack([(1 - coverages) / 2, (1 + coverages) / 2])
-        offsets = self._error_quantiles(levels.ravel())
-        flat = point.reshape(len(point), -1)
-        values = flat[:, :, np.newaxis] + offsets[np.newaxis]
-        values = values.reshape(point.shape + levels.shape)
-        if coverage is not None:
-            # Back to the order the coverages were given in.
-            order = np.argsort(np.argsort(np.atleast_1d(coverage)))
-            values = values[..., order, :]
-            if np.ndim(coverage) == 0:
-                values = values[..., 0, :]
-        return values
+            point = np.asarray(self.estimator_.predict(X), dtype=float)
+            offsets = _conformal_quantile(self.calibration_errors_, request.levels)
+            flat = point.reshape(len(point), -1)
+            values = (flat[:, :, np.newaxis] + offsets[np.newaxis]).reshape(
+                point.shape + (len(request.levels),)
+            )
+        return request.arrange(values)
 
-    def _split_errors(self, windows, y):
-        """Errors of the newest windows, and the clone fitted on the others."""
+    def _conformal_quantiles(self, X, levels):
+        """The forecaster's quantiles at ``levels``, each shifted by the
+        conformal quantile of its calibration errors."""
+        learned = self.quantile_levels_
+        owner = type(self.estimator_).__name__
+        calibration = interpolate_levels(
+            self.calibration_quantiles_, learned, levels, owner
+        )
+        errors = np.sort(self.calibration_targets_[..., np.newaxis] - calibration, 0)
+        # Each level's shift from the errors of the forecaster's own
+        # quantile at that level: column k of level k.
+        shifts = np.stack(
+            [
+                _conformal_quantile(errors[..., k], levels[k : k + 1])[:, 0]
+                for k in range(len(levels))
+            ],
+            axis=-1,
+        )
+        forecast = np.asarray(
+            self.estimator_.predict(X, quantiles=learned), dtype=float
+        )
+        shape = forecast.shape[:-1]
+        forecast = forecast.reshape(len(forecast), -1, len(learned))
+        values = interpolate_levels(forecast, learned, levels, owner) + shifts
+        # Shifts differ by level, so sort (a rearrangement, which keeps every
+        # quantile's coverage) to keep the levels from crossing; the levels
+        # of several coverages come unsorted, hence the detour.
+        order = np.argsort(levels, kind="stable")
+        values[..., order] = np.sort(values[..., order], axis=-1)
+        return values.reshape(shape + (len(levels),))
+
+    def _split_calibration(self, windows, y):
+        """Forecasts and targets of the newest windows, and the clone fitted
+        on the others."""
         n_windows = len(windows)
         n_calibration = int(round(self.calibration_fraction * n_windows))
         if not 1 <= n_calibration < n_windows:
@@ -216,45 +279,73 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
             )
         n_fit = n_windows - n_calibration
         calibrated = clone(self.estimator).fit(windows[:n_fit], y[:n_fit])
-        return _errors(calibrated, windows[n_fit:], y[n_fit:]), calibrated
+        return self._forecasts(calibrated, windows[n_fit:], y[n_fit:]), calibrated
 
-    def _cv_errors(self, windows, y):
-        """Errors of every test fold of ``cv``, each forecast by a clone
-        fitted on its training fold."""
+    def _cv_calibration(self, windows, y):
+        """Forecasts and targets of every test fold of ``cv``, each forecast
+        by a clone fitted on its training fold."""
         cv = TimeSeriesSplit(self.cv) if isinstance(self.cv, Integral) else self.cv
-        errors = []
+        forecasts, targets = [], []
         for train, test in cv.split(np.zeros(len(windows))):
             fitted = clone(self.estimator).fit(windows[train], y[train])
-            errors.append(_errors(fitted, windows[test], y[test]))
-        return np.concatenate(errors)
+            forecast, target = self._forecasts(fitted, windows[test], y[test])
+            forecasts.append(forecast)
+            targets.append(target)
+        return np.concatenate(forecasts), np.concatenate(targets)
 
-    def _error_quantiles(self, levels):
-        """Conformal quantile of the errors of every output at every level.
-
-        Returns
-        -------
-        offsets : ndarray of shape (n_outputs, n_levels)
-        """
-        n = self.n_calibration_
-        ranks = []
-        for level in levels:
-            if level >= 0.5:
-                rank = math.ceil((n + 1) * level)
-            else:
-                rank = math.floor((n + 1) * level)
-            if not 1 <= rank <= n:
-                needed = math.ceil(max(level, 1 - level) / min(level, 1 - level))
-                raise ValueError(
-                    f"The level {level:g} needs at least {needed} calibration "
-                    f"windows for a finite conformal quantile, but {n} were "
-                    "held out: give more windows, a larger calibration_fraction, "
-                    "or levels closer to 0.5."
-                )
-            ranks.append(rank - 1)
-        return self.calibration_errors_[ranks].T
+    def _forecasts(self, estimator, windows, y):
+        """Forecasts of ``windows`` (at every learned level with
+        ``method="quantile"``) and their targets, one row per window."""
+        targets = y.reshape(len(y), -1)
+        if self.method == "residual":
+            forecast = np.asarray(estimator.predict(windows), dtype=float)
+            return forecast.reshape(targets.shape), targets
+        levels = _learned_levels(estimator)
+        if levels is None:
+            raise ValueError(
+                "ConformalForecaster(method='quantile') conformalises the "
+                "quantiles of its estimator, but the fitted "
+                f"{type(estimator).__name__} learned none: use a neural "
+                "forecaster with loss='pinball' (or a pipeline ending in one), "
+                "or method='residual'."
+            )
+        if self.quantile_levels_ is None:
+            self.quantile_levels_ = levels
+        forecast = np.asarray(estimator.predict(windows, quantiles=levels), float)
+        return forecast.reshape(*targets.shape, len(levels)), targets
 
 
-def _errors(estimator, windows, y):
-    """``y - forecast`` of ``windows``, one row per window."""
-    forecast = np.asarray(estimator.predict(windows), dtype=float)
-    return (y - forecast.reshape(y.shape)).reshape(len(y), -1)
+def _learned_levels(estimator):
+    """Quantile levels a fitted forecaster (or a pipeline's last step) learned."""
+    final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
+    return getattr(final, "quantile_levels_", None)
+
+
+def _conformal_quantile(sorted_errors, levels):
+    """Conformal quantile of sorted errors at every level, per column.
+
+    The ``ceil((n + 1) q)``-th of ``n`` sorted errors for ``q >= 0.5`` and
+    the ``floor((n + 1) q)``-th below: split conformal's finite-sample
+    correction.
+
+    Returns
+    -------
+    offsets : ndarray of shape (n_columns, n_levels)
+    """
+    n = len(sorted_errors)
+    ranks = []
+    for level in levels:
+        if level >= 0.5:
+            rank = math.ceil((n + 1) * level)
+        else:
+            rank = math.floor((n + 1) * level)
+        if not 1 <= rank <= n:
+            needed = math.ceil(max(level, 1 - level) / min(level, 1 - level))
+            raise ValueError(
+                f"The level {level:g} needs at least {needed} calibration "
+                f"windows for a finite conformal quantile, but {n} were "
+                "held out: give more windows, a larger calibration_fraction, "
+                "or levels closer to 0.5."
+            )
+        ranks.append(rank - 1)
+    return sorted_errors[ranks].T

@@ -73,6 +73,18 @@ _TRAINING_PARAMETERS = """\
         0.009 to 0.012 instead of 0.004 to 0.007).
     loss : str or callable, default="mse"
         Keras loss, computed in the space of the transformed targets.
+        ``"pinball"`` trains the network to forecast the quantiles of
+        ``quantiles`` (and the median, the point forecast) at once, with
+        the pinball loss averaged over the levels; ``predict(X,
+        quantiles=...)`` and ``predict(X, coverage=...)`` then return them.
+        The quantiles are a median plus cumulated positive gaps, so they
+        never cross; the gaps start at those of a normal distribution of
+        the baseline's training errors.  Not with ``strategy="recursive"``.
+    quantiles : array-like of float or None, default=None
+        Levels learned with ``loss="pinball"``, strictly increasing in
+        (0, 1); the median is always added.  None: 0.025, 0.1, 0.25, 0.5,
+        0.75, 0.9 and 0.975 (central 50 %, 80 % and 95 % intervals).  Must
+        be None with another loss.
     early_stopping : bool, default=True
         Hold out the last windows (in time order, never shuffled into
         training), stop when their loss has not improved for
@@ -134,6 +146,9 @@ _FITTED_ATTRIBUTES = """\
     ridge_alpha_ : float or None
         Penalty of that ridge, chosen on the validation windows
         (``baseline="linear"`` with early stopping only).
+    quantile_levels_ : ndarray or None
+        The levels learned with ``loss="pinball"``, the median included
+        (None with another loss).
 """
 
 
@@ -212,6 +227,7 @@ class RNNForecaster(BaseKerasForecaster):
         optimizer="adam",
         learning_rate=0.003,
         loss="mse",
+        quantiles=None,
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=5,
@@ -228,6 +244,7 @@ class RNNForecaster(BaseKerasForecaster):
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.loss = loss
+        self.quantiles = quantiles
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -324,6 +341,7 @@ class GRUForecaster(BaseKerasForecaster):
         optimizer="adam",
         learning_rate=0.003,
         loss="mse",
+        quantiles=None,
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=5,
@@ -340,6 +358,7 @@ class GRUForecaster(BaseKerasForecaster):
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.loss = loss
+        self.quantiles = quantiles
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -443,6 +462,7 @@ class ConvGRUForecaster(BaseKerasForecaster):
         optimizer="adam",
         learning_rate=0.003,
         loss="mse",
+        quantiles=None,
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=5,
@@ -459,6 +479,7 @@ class ConvGRUForecaster(BaseKerasForecaster):
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.loss = loss
+        self.quantiles = quantiles
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
