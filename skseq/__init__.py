@@ -7,6 +7,7 @@ first ``fit`` (or when unpickled).
 from ._config import clear_keras_caches, config_context, get_config, set_config
 from ._geometry import WindowGeometry
 from ._keras import KerasBackendWarning
+from ._panel import PanelWindows, ShortSeriesWarning, make_panel_windows
 from ._windows import (
     SequenceWindows,
     TargetTransformWarning,
@@ -30,9 +31,11 @@ __all__ = [
     "KerasBackendWarning",
     "LinearWindowRegressor",
     "NaiveForecaster",
+    "PanelWindows",
     "RNNForecaster",
     "SentimentRNNClassifier",
     "SequenceWindows",
+    "ShortSeriesWarning",
     "TargetTransformWarning",
     "TextTokenizer",
     "WindowGeometry",
@@ -40,6 +43,7 @@ __all__ = [
     "clear_keras_caches",
     "config_context",
     "get_config",
+    "make_panel_windows",
     "make_windows",
     "set_config",
 ]

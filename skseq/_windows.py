@@ -304,13 +304,7 @@ class SequenceWindows:
             return self.take(np.array([position]))[0]
         rows = np.arange(len(self))[key]
         index = None if self._index is None else self._index[rows]
-        return SequenceWindows(
-            self._base,
-            self._positions[rows],
-            self._raw_geometry,
-            operations=self._operations,
-            index=index,
-        )
+        return self._derive(self._positions[rows], self._operations, index)
 
     def __array__(self, dtype=None, copy=None):
         if copy is False:
@@ -358,12 +352,19 @@ class SequenceWindows:
     # -- the chain ----------------------------------------------------------
     def with_operation(self, operation):
         """Return the same windows with ``operation`` appended to the chain."""
+        return self._derive(
+            self._positions, self._operations + (operation,), self._index
+        )
+
+    def _derive(self, positions, operations, index):
+        # Every subset and every transformed copy is made here, so that a
+        # subclass (panel windows) carries its own state along.
         return SequenceWindows(
             self._base,
-            self._positions,
+            positions,
             self._raw_geometry,
-            operations=self._operations + (operation,),
-            index=self._index,
+            operations=operations,
+            index=index,
         )
 
     def _chain_geometries(self):
@@ -643,9 +644,19 @@ def _check_index(index):
 
     if isinstance(index, pd.RangeIndex) and index.step > 0:
         return
+    if isinstance(index, pd.MultiIndex):
+        # sktime's panel format: cutting its rows in order would run windows
+        # from one series into the next.
+        raise ValueError(
+            f"The index of `data` is a MultiIndex with levels {list(index.names)}, "
+            "as in sktime's panels of several series (instance, time); windows "
+            "of one series would run into the next. Use "
+            "skseq.make_panel_windows(data, ...) for a panel, or select one "
+            "series first, e.g. data.xs(key, level=0)."
+        )
     if isinstance(index, pd.DatetimeIndex | pd.PeriodIndex | pd.TimedeltaIndex):
         key, spaced = index.asi8, True
-    elif isinstance(index, pd.MultiIndex) or index.dtype.kind not in "iuf":
+    elif index.dtype.kind not in "iuf":
         return
     else:
         key, spaced = index.to_numpy(), index.dtype.kind in "iu"
