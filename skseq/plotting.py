@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import check_cv
 
+from ._panel import PanelWindows
 from ._windows import as_windows
 
 __all__ = ["plot_cv_splits", "plot_forecast", "plot_learning_curves"]
@@ -112,8 +113,10 @@ def plot_forecast(X, y_true, y_pred, *, interval=None, index=None, ax=None):
     ----------
     X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
         The windows that were forecast.  Their times come from ``index``,
-        else from ``X.index`` (windows made from a pandas series), else from
-        the position of the windows in the series (in steps).
+        else from ``X.index`` (windows made from a pandas series) or the end
+        times of panel windows (of one series: select it first, e.g.
+        ``X[X.series_ids == key]``), else from the position of the windows in
+        the series (in steps).
     y_true : array-like of shape (n_windows,) or (n_windows, horizon)
         Actual values of one target variable.
     y_pred : array-like of the shape of ``y_true``
@@ -224,7 +227,7 @@ def _window_times(windows, index, offsets):
     """
     offsets = np.asarray(offsets)
     rows = _end_rows(windows)
-    labels = windows.index if index is None else pd.Index(index)
+    labels = _time_labels(windows) if index is None else pd.Index(index)
     if labels is None:
         return (rows[:, np.newaxis] + offsets).astype(float)
     if len(labels) != len(windows):
@@ -243,6 +246,20 @@ def _window_times(windows, index, offsets):
         shifts = offsets.astype(np.int64) * np.int64(round(step))
         return (values[:, np.newaxis] + shifts).astype("datetime64[ns]")
     return values[:, np.newaxis] + offsets * step
+
+
+def _time_labels(windows, one_series=True):
+    """``windows.index``, or the end times of panel windows."""
+    if not isinstance(windows, PanelWindows):
+        return windows.index
+    n_series = windows.series_ids.nunique()
+    if one_series and n_series > 1:
+        raise ValueError(
+            f"X holds windows of {n_series} series of a panel; plot_forecast "
+            "draws one series: select its windows and targets first, e.g. "
+            "mask = X.series_ids == key; plot_forecast(X[mask], y[mask], ...)."
+        )
+    return windows.end_times
 
 
 def _series_step(values, rows):
@@ -272,7 +289,7 @@ def _segments(times, values):
 
 
 def _axis_name(windows, index):
-    labels = windows.index if index is None else pd.Index(index)
+    labels = _time_labels(windows, False) if index is None else pd.Index(index)
     if labels is None:
         return "step"
     return labels.name or "time"
@@ -282,13 +299,18 @@ def plot_cv_splits(cv, X, y=None, ax=None):
     """Draw which windows each split of a cross-validator trains and tests on.
 
     Split ``k`` is a row at height ``k`` with a mark at the time of the last
-    observed step of every training window and every test window.
+    observed step of every training window and every test window.  For
+    windows over a panel (`~skseq.make_panel_windows`) a mark stands for
+    the windows of all series that end at that time, so the row shows the
+    dates at which `~skseq.model_selection.PanelTimeSeriesSplit` cuts every
+    series.
 
     Parameters
     ----------
     cv : cross-validation splitter or int
         A scikit-learn splitter such as
-        `~sklearn.model_selection.TimeSeriesSplit`; an int means that many
+        `~sklearn.model_selection.TimeSeriesSplit` or
+        `~skseq.model_selection.PanelTimeSeriesSplit`; an int means that many
         `~sklearn.model_selection.KFold` splits (which ignore time order).
     X : SequenceWindows or array-like of shape (n_windows, window_length[, n_features])
         The windows that are split; times as in `plot_forecast`.
@@ -316,14 +338,20 @@ def plot_cv_splits(cv, X, y=None, ax=None):
     (6, array([15., 16., 17.]))
     """
     windows = as_windows(X)
-    times = _window_times(windows, None, [0])[:, 0]
+    panel = isinstance(windows, PanelWindows)
+    if panel:
+        times = windows.end_times.to_numpy()
+    else:
+        times = _window_times(windows, None, [0])[:, 0]
     ax = _new_axes(ax)
     splits = list(check_cv(cv).split(windows, y))
     for k, (train, test) in enumerate(splits):
         for rows, color, label in ((train, "C0", "train"), (test, "C1", "test")):
+            # One mark per time: the windows of many series share it.
+            shown = np.unique(times[rows]) if panel else times[rows]
             ax.plot(
-                times[rows],
-                np.full(len(rows), k),
+                shown,
+                np.full(len(shown), k),
                 linestyle="none",
                 marker="|",
                 color=color,
