@@ -348,7 +348,8 @@ def _from_series(data):
         "dedupe": "series[~series.index.duplicated()]",
         "fill": "series.asfreq(step).interpolate()",
     }
-    return _Source(values, names, series, starts, times, None, where)
+    time_name = None if times is None else times.name
+    return _Source(values, names, series, starts, times, time_name, where)
 
 
 def _series_values(key, item):
