@@ -76,9 +76,14 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         needs at least 39 calibration windows).  Requires ``refit=True``.
     refit : bool, default=True
         Refit ``estimator`` on all windows after calibration.
-    method : {"residual", "quantile"}, default="residual"
+    method : {"residual", "scaled", "quantile"}, default="residual"
         ``"residual"``: quantiles of the errors of the point forecasts,
         added to the point forecast (one width for every window).
+        ``"scaled"``: the same with every error divided by its window's
+        local scale, the mean absolute change between consecutive steps of
+        the target (normalised conformal prediction): an interval is then
+        as many such scales wide, so it widens with the series' volatility
+        (a growing seasonal amplitude, an active solar cycle).
         ``"quantile"``: the forecaster's own quantiles, each shifted by the
         conformal quantile of its calibration errors (the forecaster must
         have learned quantiles, e.g. ``GRUForecaster(loss="pinball")``).
@@ -128,7 +133,7 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         "calibration_fraction": [Interval(Real, 0, 1, closed="neither")],
         "cv": [None, Interval(Integral, 2, None, closed="left"), HasMethods(["split"])],
         "refit": ["boolean"],
-        "method": [StrOptions({"residual", "quantile"})],
+        "method": [StrOptions({"residual", "scaled", "quantile"})],
     }
 
     def __init__(
@@ -181,15 +186,24 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
                     self, "refit", "True when cv is given", self.refit
                 )
             calibration, calibrated = self._cv_calibration(windows, y), None
-        forecasts, targets = calibration
+        forecasts, targets, rows = calibration
         self.n_calibration_ = len(targets)
+        self.calibration_errors_ = None
+        self.calibration_quantiles_ = self.calibration_targets_ = None
+        self.scale_floor_ = None
         if self.method == "quantile":
             self.calibration_quantiles_ = forecasts
             self.calibration_targets_ = targets
-            self.calibration_errors_ = None
+        elif self.method == "scaled":
+            scales = window_scale(windows[rows])
+            # A flat window would get an interval of width zero.
+            self.scale_floor_ = max(0.01 * float(np.median(scales)), 1e-12)
+            errors = (targets - forecasts) / np.maximum(scales, self.scale_floor_)[
+                :, np.newaxis
+            ]
+            self.calibration_errors_ = np.sort(errors, axis=0)
         else:
             self.calibration_errors_ = np.sort(targets - forecasts, axis=0)
-            self.calibration_quantiles_ = self.calibration_targets_ = None
         if self.refit:
             self.estimator_ = clone(self.estimator).fit(windows, y)
         else:
@@ -229,7 +243,11 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
             point = np.asarray(self.estimator_.predict(X), dtype=float)
             offsets = _conformal_quantile(self.calibration_errors_, request.levels)
             flat = point.reshape(len(point), -1)
-            values = (flat[:, :, np.newaxis] + offsets[np.newaxis]).reshape(
+            offsets = np.broadcast_to(offsets, (len(point), *offsets.shape))
+            if self.method == "scaled":
+                scales = np.maximum(window_scale(as_windows(X)), self.scale_floor_)
+                offsets = offsets * scales[:, np.newaxis, np.newaxis]
+            values = (flat[:, :, np.newaxis] + offsets).reshape(
                 point.shape + (len(request.levels),)
             )
         return request.arrange(values)
@@ -279,25 +297,28 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
             )
         n_fit = n_windows - n_calibration
         calibrated = clone(self.estimator).fit(windows[:n_fit], y[:n_fit])
-        return self._forecasts(calibrated, windows[n_fit:], y[n_fit:]), calibrated
+        rows = np.arange(n_fit, n_windows)
+        forecasts = self._forecasts(calibrated, windows[n_fit:], y[n_fit:])
+        return (*forecasts, rows), calibrated
 
     def _cv_calibration(self, windows, y):
-        """Forecasts and targets of every test fold of ``cv``, each forecast
-        by a clone fitted on its training fold."""
+        """Forecasts, targets and rows of every test fold of ``cv``, each
+        forecast by a clone fitted on its training fold."""
         cv = TimeSeriesSplit(self.cv) if isinstance(self.cv, Integral) else self.cv
-        forecasts, targets = [], []
+        forecasts, targets, rows = [], [], []
         for train, test in cv.split(np.zeros(len(windows))):
             fitted = clone(self.estimator).fit(windows[train], y[train])
             forecast, target = self._forecasts(fitted, windows[test], y[test])
             forecasts.append(forecast)
             targets.append(target)
-        return np.concatenate(forecasts), np.concatenate(targets)
+            rows.append(test)
+        return np.concatenate(forecasts), np.concatenate(targets), np.concatenate(rows)
 
     def _forecasts(self, estimator, windows, y):
         """Forecasts of ``windows`` (at every learned level with
         ``method="quantile"``) and their targets, one row per window."""
         targets = y.reshape(len(y), -1)
-        if self.method == "residual":
+        if self.method != "quantile":
             forecast = np.asarray(estimator.predict(windows), dtype=float)
             return forecast.reshape(targets.shape), targets
         levels = _learned_levels(estimator)
@@ -313,6 +334,30 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
             self.quantile_levels_ = levels
         forecast = np.asarray(estimator.predict(windows, quantiles=levels), float)
         return forecast.reshape(*targets.shape, len(levels)), targets
+
+
+def window_scale(windows):
+    """Local scale of every window: the mean absolute change between
+    consecutive steps of its target columns (all columns when unknown), in
+    the units of the raw windows.
+
+    Returns
+    -------
+    scales : ndarray of shape (n_windows,)
+    """
+    if windows.shape[1] < 2:
+        raise ValueError(
+            "method='scaled' divides errors by the mean change between "
+            "consecutive steps of each window, so windows need at least 2 "
+            f"steps; got window_length={windows.shape[1]}."
+        )
+    scales = np.empty(len(windows))
+    for rows, batch in windows.iter_batches(windows.rows_per_batch()):
+        raw = np.asarray(batch.stages[0], dtype=float)
+        columns = batch.geometries[0].target_columns or range(raw.shape[2])
+        changes = np.abs(np.diff(raw[:, :, list(columns)], axis=1))
+        scales[rows] = changes.mean(axis=(1, 2))
+    return scales
 
 
 def _learned_levels(estimator):

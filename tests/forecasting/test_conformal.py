@@ -83,6 +83,43 @@ def test_the_kth_error_is_used_with_the_finite_sample_correction(windows):
     assert_allclose(upper, expected)
 
 
+def test_scaled_errors_are_divided_by_each_windows_mean_change(windows):
+    X, y, X_test, _ = windows
+    model = ConformalForecaster(NaiveForecaster(), method="scaled", refit=False)
+    model.fit(X, y)
+    n = model.n_calibration_
+    raw = np.asarray(X)[:, :, 0]
+    scale = np.abs(np.diff(raw, axis=1)).mean(axis=1)
+    errors = (y[-n:] - raw[-n:, -1:]) / scale[-n:, np.newaxis]
+    errors = np.sort(errors, axis=0)
+    test_scale = np.abs(np.diff(np.asarray(X_test)[:, :, 0], axis=1)).mean(axis=1)
+    upper = model.predict(X_test, quantiles=[0.9])[..., 0]
+    expected = model.predict(X_test) + np.outer(
+        test_scale, errors[math.ceil((n + 1) * 0.9) - 1]
+    )
+    assert_allclose(upper, expected)
+
+
+def test_scaled_intervals_follow_a_growing_amplitude():
+    # Noise and season grow with the level (a multiplicative series): the
+    # errors of the newest windows are the largest, and intervals scaled by
+    # each window's changes keep up where residual ones fall behind.
+    t = np.arange(1200)
+    level = np.exp(t / 400)
+    noise = np.random.default_rng(0).standard_normal(len(t))
+    series = level * (10 + 3 * np.sin(2 * np.pi * t / 12) + noise)
+    X, y = make_windows(series, window_length=24)
+    coverage = {}
+    for method in ("residual", "scaled"):
+        model = ConformalForecaster(
+            NaiveForecaster(strategy="seasonal_last", period=12), method=method
+        ).fit(X[:800], y[:800])
+        lower, upper = np.moveaxis(model.predict(X[800:], coverage=0.8), -1, 0)
+        coverage[method] = empirical_coverage(y[800:], lower, upper)
+    assert abs(coverage["scaled"] - 0.8) < 0.05
+    assert coverage["residual"] < 0.7
+
+
 def test_pipeline_interval_is_the_hand_made_one_in_original_units(windows):
     X, y, X_test, _ = windows
     pipeline = make_pipeline(
