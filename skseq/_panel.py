@@ -39,10 +39,18 @@ class ShortSeriesWarning(UserWarning):
     """
 
 
+# Rows per block where per-row temporaries would otherwise be the size of
+# the panel.
+_BLOCK = 1 << 18
+
+
 class _PanelLayout:
     """Where each series of a panel lies in the stacked array, and its times.
 
     Shared, unchanged, by every subset and transformed copy of the windows.
+    Times of evenly spaced series are kept as a first time and a step per
+    series, so they cost nothing per row; others (calendar steps such as
+    month starts, float times) as one label per row.
 
     Parameters
     ----------
@@ -63,31 +71,79 @@ class _PanelLayout:
     def __init__(self, series, starts, times, time_name, horizon):
         self.series = series
         self.starts = starts
-        self.times = times
         self.time_name = time_name
         self.horizon = horizon
+        self.kind = time_kind(times)
+        self.times = times
+        if times is None:
+            first = np.zeros(len(series), dtype=np.int64)
+            self.clock = (first, first + 1, pd.Index([], dtype=np.int64))
+        else:
+            self.clock = _clock(times, starts)
+        if self.clock is not None:
+            self.times = None
 
     def series_codes(self, rows):
         """Position in `series` of the series holding each row."""
         return np.searchsorted(self.starts, rows, side="right") - 1
 
-    def times_at(self, rows):
-        """Times of the stacked rows ``rows`` as a pandas Index."""
-        if self.times is None:
-            steps = rows - self.starts[self.series_codes(rows)]
-            return pd.Index(steps, name=self.time_name)
-        return self.times[rows]
-
     def keys_at(self, rows):
         """Times of ``rows`` as sortable numbers (nanoseconds for dates)."""
-        if self.times is None:
-            return rows - self.starts[self.series_codes(rows)]
-        return _time_keys(self.times[rows])
+        if self.clock is None:
+            return _time_keys(self.times[rows])
+        first, step, _ = self.clock
+        keys = np.empty(len(rows), dtype=first.dtype)
+        # In blocks: the temporaries stay small next to the windows.
+        for start in range(0, len(rows), _BLOCK):
+            block = rows[start : start + _BLOCK]
+            codes = self.series_codes(block)
+            local = block - self.starts[codes]
+            keys[start : start + _BLOCK] = first[codes] + local * step[codes]
+        return keys
+
+    def times_at(self, rows):
+        """Times of the stacked rows ``rows`` as a pandas Index."""
+        if self.clock is None:
+            return self.times[rows]
+        index = _index_of_keys(self.keys_at(rows), self.clock[2])
+        return index.rename(self.time_name)
 
     @property
     def nbytes(self):
-        times = 0 if self.times is None else self.times.nbytes
+        times = self.times.nbytes if self.clock is None else 16 * len(self.series)
         return self.starts.nbytes + times + self.series.memory_usage()
+
+
+def _clock(times, starts):
+    """(first time, step) of each series as numbers, when all are regular."""
+    keys = _time_keys(times)
+    if keys is None or keys.dtype.kind == "f":
+        return None
+    first_rows = starts[:-1]
+    first = keys[first_rows]
+    step = keys[np.minimum(first_rows + 1, len(keys) - 1)] - first
+    step[np.diff(starts) < 2] = 0
+    for start in range(0, len(keys), _BLOCK):
+        rows = np.arange(start, min(start + _BLOCK, len(keys)))
+        codes = np.searchsorted(starts, rows, side="right") - 1
+        expected = first[codes] + (rows - first_rows[codes]) * step[codes]
+        if not np.array_equal(keys[rows], expected):
+            return None
+    return first, step, times[:0]
+
+
+def _index_of_keys(keys, template):
+    """Labels like those of ``template`` from `_time_keys` numbers."""
+    if isinstance(template, pd.DatetimeIndex):
+        index = pd.DatetimeIndex(keys.view("M8[ns]"))
+        if template.tz is not None:
+            index = index.tz_localize("UTC").tz_convert(template.tz)
+        return index.as_unit(template.unit)
+    if isinstance(template, pd.TimedeltaIndex):
+        return pd.TimedeltaIndex(keys.view("m8[ns]")).as_unit(template.unit)
+    if isinstance(template, pd.PeriodIndex):
+        return pd.PeriodIndex.from_ordinals(keys, freq=template.freq)
+    return pd.Index(keys.astype(template.dtype, copy=False))
 
 
 class PanelWindows(SequenceWindows):
@@ -236,9 +292,12 @@ class PanelWindows(SequenceWindows):
         -------
         first, last : ndarray of shape (n_windows,)
         """
-        first = self._end_rows() + self._raw_geometry.delay
-        last = first + self._layout.horizon - 1
-        return self._layout.keys_at(first), self._layout.keys_at(last)
+        rows = self._end_rows() + self._raw_geometry.delay
+        first = self._layout.keys_at(rows)
+        if self._layout.horizon == 1:
+            return first, first
+        rows += self._layout.horizon - 1
+        return first, self._layout.keys_at(rows)
 
 
 def _rebuild_panel(base_state, positions, raw_geometry, operations, layout):

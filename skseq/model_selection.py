@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import BaseCrossValidator
 
-from ._panel import PanelWindows, time_kind
+from ._panel import PanelWindows
 from ._param_validation import (
     Interval,
     invalid_parameter,
@@ -218,7 +218,7 @@ def _target_times(X, y):
     """First and last target time of each window (as numbers), and their kind."""
     if isinstance(X, PanelWindows):
         first, last = X.target_time_keys()
-        return first, last, time_kind(X._layout.times)
+        return first, last, X._layout.kind
     if isinstance(X, SequenceWindows) and X._base.ndim == 2:
         offsets = X._raw_geometry.offsets
         first = X._positions + (offsets[-1] - offsets[0]) + X._raw_geometry.delay
