@@ -416,3 +416,32 @@ def test_plot_cv_splits_shows_the_panel_folds_by_date():
     assert ax.get_xlabel() == "day"
     test_dates = pd.DatetimeIndex(lines[3].get_xdata())
     assert list(test_dates.strftime("%m-%d")) == ["02-06", "02-07", "02-08"]
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        pd.date_range("2024-03-30", periods=30, freq="h", tz="Europe/Berlin"),
+        pd.date_range("2020-01-01", periods=30, freq="MS"),
+        pd.period_range("2020-01", periods=30, freq="M"),
+        pd.timedelta_range("1s", periods=30, freq="90s"),
+        pd.RangeIndex(100, 160, 2),
+        pd.Index(np.arange(30) * 0.5),
+    ],
+    ids=["tz-hours", "month-starts", "periods", "durations", "ints", "floats"],
+)
+def test_end_times_are_the_labels_of_every_kind_of_time(times):
+    panel = {
+        "x": pd.Series(np.arange(30.0), index=times),
+        "y": pd.Series(np.arange(20.0), index=times[10:]),
+    }
+    X, y = make_panel_windows(panel, window_length=4, horizon=2)
+    # Each value is its step in the series: the window's first value gives
+    # the row of its last observed step.
+    firsts = np.asarray(X)[:, 0, 0].astype(int)
+    offsets = np.where(X.series_ids == "y", 10, 0)
+    assert X.end_times.equals(times[firsts + offsets + 3])
+    assert X.end_times.is_monotonic_increasing
+    assert pickle.loads(pickle.dumps(X)).index.equals(X.index)
+    folds = list(PanelTimeSeriesSplit(n_splits=2, test_size=3).split(X, y))
+    assert [len(test) for _, test in folds] == [6, 6]
