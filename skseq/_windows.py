@@ -302,7 +302,11 @@ class SequenceWindows:
         if isinstance(key, numbers.Integral) and not isinstance(key, bool):
             position = np.arange(len(self))[key]
             return self.take(np.array([position]))[0]
-        rows = np.arange(len(self))[key]
+        if isinstance(key, np.ndarray) and key.dtype.kind in "iub":
+            # The splitters' index arrays: no arange as long as the windows.
+            rows = key
+        else:
+            rows = np.arange(len(self))[key]
         index = None if self._index is None else self._index[rows]
         return self._derive(self._positions[rows], self._operations, index)
 
