@@ -6,6 +6,7 @@ step, how far the first target lies after that step, and which feature columns
 are the targets.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,12 +31,21 @@ class WindowGeometry:
         (windows built from a plain multivariate array).
     n_features : int
         Number of feature columns.
+    known_columns : tuple of int, default=()
+        Feature columns known ahead: besides their values in the window,
+        each window carries their values at the ``future_length`` target
+        steps (its *future block*).  Empty when there are none.
+    future_length : int, default=0
+        Steps of the future block: the target steps ``delay, ...,
+        delay + future_length - 1`` after the last observed step.
     """
 
     offsets: tuple
     delay: int
     target_columns: tuple | None
     n_features: int
+    known_columns: tuple = ()
+    future_length: int = 0
 
     @classmethod
     def regular(
@@ -46,17 +56,38 @@ class WindowGeometry:
         delay=1,
         target_columns=None,
         n_features=1,
+        known_columns=(),
+        future_length=0,
     ):
         """Geometry of evenly spaced windows such as `make_windows` builds."""
         offsets = tuple(
             int(o)
             for o in (np.arange(window_length) - window_length + 1) * sampling_rate
         )
-        return cls(offsets, int(delay), target_columns, int(n_features))
+        return cls(
+            offsets,
+            int(delay),
+            target_columns,
+            int(n_features),
+            tuple(int(c) for c in known_columns),
+            int(future_length) if known_columns else 0,
+        )
 
     @property
     def window_length(self):
         return len(self.offsets)
+
+    @property
+    def future_offsets(self):
+        """Offsets of the future block's steps relative to the last step."""
+        return self.delay + np.arange(self.future_length)
+
+    @property
+    def future_shape(self):
+        """``(future_length, n_known)`` of one window's future block, or None."""
+        if not self.known_columns:
+            return None
+        return (self.future_length, len(self.known_columns))
 
     def target_offsets(self, horizon):
         """Offsets of the ``horizon`` targets relative to the last step."""
@@ -81,9 +112,4 @@ class WindowGeometry:
         return self.target_columns
 
     def with_offsets(self, offsets):
-        return WindowGeometry(
-            tuple(int(o) for o in offsets),
-            self.delay,
-            self.target_columns,
-            self.n_features,
-        )
+        return dataclasses.replace(self, offsets=tuple(int(o) for o in offsets))

@@ -28,9 +28,11 @@ from ._windows import (
     SequenceWindows,
     _base_state,
     _check_columns,
+    _check_known_finite,
     _Columns,
     _compact,
     _read_only,
+    _refuse_known_targets,
 )
 
 __all__ = ["PanelWindows", "ShortSeriesWarning", "make_panel_windows"]
@@ -400,6 +402,7 @@ def _window_ends(source, first_end, back, stride):
         "id_column": "no_validation",
         "time_column": "no_validation",
         "short_series": [StrOptions({"warn", "raise", "skip"})],
+        "known_ahead": [_Columns(names=True)],
     },
     prefer_skip_nested_validation=True,
 )
@@ -415,6 +418,7 @@ def make_panel_windows(
     id_column=None,
     time_column=None,
     short_series="warn",
+    known_ahead=None,
 ):
     """Cut every series of a panel into lazy windows and their targets.
 
@@ -472,6 +476,15 @@ def make_panel_windows(
         (``(window_length - 1) * sampling_rate + delay + horizon`` steps):
         leave them out with a `ShortSeriesWarning` that counts and names
         them, raise a ValueError, or leave them out without a warning.
+    known_ahead : int, str, list of them, or None, default=None
+        Value column(s) known in advance (calendar features, holidays,
+        planned prices, weather forecasts), by position or name.  Every
+        window also carries their values at its ``horizon`` target steps in
+        its own series (its future block, `SequenceWindows.take_future`),
+        as `make_windows` does; their past values stay in the window.  A
+        target column cannot be known ahead.  Add calendar features as
+        columns first, e.g. ``data.join(CalendarFeatures().fit_transform(
+        data[time_column]))`` for a long DataFrame.
 
     Returns
     -------
@@ -512,6 +525,11 @@ def make_panel_windows(
     check_times(source)
     names, n_features = source.names, source.values.shape[1]
     columns = _check_target(target, n_features, names, source, id_column, time_column)
+    known = ()
+    if known_ahead is not None:
+        known = _check_columns(known_ahead, n_features, names, "known_ahead")
+        _refuse_known_targets(known, columns, names)
+        _check_known_finite(source.values, known, names, source.describe)
     check_values(source, names)
     span = (window_length - 1) * sampling_rate + 1
     source = _skip_short(source, span + delay + horizon - 1, short_series)
@@ -532,6 +550,8 @@ def make_panel_windows(
         delay=delay,
         target_columns=columns,
         n_features=n_features,
+        known_columns=known,
+        future_length=horizon,
     )
     base = _read_only(source.values)
     return PanelWindows(base, ends - (span - 1), geometry, layout=layout), y

@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from ._validation import horizon_of, validate_targets, validate_windows
 
-__all__ = ["BaseWindowRegressor"]
+__all__ = ["BaseWindowRegressor", "flat_inputs"]
 
 
 class BaseWindowRegressor(RegressorMixin, BaseEstimator):
@@ -27,6 +27,10 @@ class BaseWindowRegressor(RegressorMixin, BaseEstimator):
 
     # Windows per prediction batch at most (None: sized by bytes alone).
     _predict_rows_per_batch = None
+
+    # Whether the regressor reads the windows' future blocks of known-ahead
+    # values: fit records their layout and predict requires the same.
+    _reads_known_future = False
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -55,6 +59,9 @@ class BaseWindowRegressor(RegressorMixin, BaseEstimator):
         geometry = windows.geometry
         self.target_columns_ = geometry.target_columns
         self.delay_ = geometry.delay
+        if self._reads_known_future:
+            self.known_columns_ = geometry.known_columns
+            self.future_length_ = geometry.future_length
         if horizon_of_windows:
             windows.check_horizon(self.horizon_)
         return windows, y.reshape(len(y), -1)
@@ -107,6 +114,8 @@ class BaseWindowRegressor(RegressorMixin, BaseEstimator):
 
     def _check_target_layout(self, windows):
         geometry = windows.geometry
+        if self._reads_known_future:
+            _check_known_layout(self, geometry)
         fitted = (self.target_columns_, self.delay_)
         if (geometry.target_columns, geometry.delay) == fitted:
             return
@@ -119,6 +128,41 @@ class BaseWindowRegressor(RegressorMixin, BaseEstimator):
             "e.g. make_windows(..., target=..., delay=...) or "
             "SequenceWindows.from_array(X, target_columns=..., delay=...)."
         )
+
+
+def _check_known_layout(estimator, geometry):
+    """Raise unless ``geometry`` has the known-ahead inputs seen in ``fit``."""
+    fitted = (tuple(estimator.known_columns_), estimator.future_length_)
+    if (geometry.known_columns, geometry.future_length) == fitted:
+        return
+
+    def describe(columns, length):
+        if not columns:
+            return "no known-ahead columns"
+        return f"known-ahead column(s) {_columns(columns)} over {length} step(s)"
+
+    raise ValueError(
+        f"X has {describe(geometry.known_columns, geometry.future_length)}, but "
+        f"{type(estimator).__name__} was fitted on windows with "
+        f"{describe(*fitted)}. Build the windows as for fit: "
+        "make_windows(..., known_ahead=...) with the same columns and horizon, "
+        "or SequenceWindows.from_array(X, future=..., known_columns=...) for "
+        "windows that end at the last observation."
+    )
+
+
+def flat_inputs(batch):
+    """A batch's windows flattened, followed by its flattened future block.
+
+    Returns
+    -------
+    features : ndarray of shape (n_windows, n_inputs)
+    """
+    flat = batch.windows.reshape(len(batch.windows), -1)
+    if batch.future is None:
+        return flat
+    future = batch.future.reshape(len(batch.future), -1).astype(flat.dtype)
+    return np.concatenate([flat, future], axis=1)
 
 
 def _check_finite_forecasts(estimator, predictions):

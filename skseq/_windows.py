@@ -163,6 +163,14 @@ class SequenceWindows:
         Label of the last observed step of each window, when the series had
         an index.
 
+    Notes
+    -----
+    Windows made with ``known_ahead`` columns (see `make_windows`) also
+    carry a *future block* per window: the values of those columns at the
+    window's target steps, gathered from the same stored series by
+    `take_future` and `WindowBatch.future`.  Known columns stay in the
+    window as well (their past values), like any other feature.
+
     Examples
     --------
     >>> import numpy as np
@@ -179,12 +187,17 @@ class SequenceWindows:
     array([3., 4.])
     """
 
-    def __init__(self, base, positions, raw_geometry, *, operations=(), index=None):
+    def __init__(
+        self, base, positions, raw_geometry, *, operations=(), index=None, future=None
+    ):
         self._base = base
         self._positions = np.asarray(positions, dtype=np.intp)
         self._raw_geometry = raw_geometry
         self._operations = tuple(operations)
         self._index = index
+        # The future blocks of windows given as a 3-D array, one per base
+        # row; windows over a series gather them from the series instead.
+        self._future = future
         self._geometries = self._chain_geometries()
 
     @classmethod
@@ -194,10 +207,21 @@ class SequenceWindows:
             "target_columns": [_Columns(names=False)],
             "delay": [Interval(numbers.Integral, 1, None, closed="left")],
             "name": [str],
+            "future": [None, "array-like"],
+            "known_columns": [_Columns(names=False)],
         },
         prefer_skip_nested_validation=True,
     )
-    def from_array(cls, X, *, target_columns=None, delay=1, name="X"):
+    def from_array(
+        cls,
+        X,
+        *,
+        target_columns=None,
+        delay=1,
+        name="X",
+        future=None,
+        known_columns=None,
+    ):
         """Wrap a 3-D array of windows (or 2-D, meaning one feature).
 
         Parameters
@@ -211,6 +235,14 @@ class SequenceWindows:
             Steps from the last window step to the first target.
         name : str, default="X"
             Name used in error messages.
+        future : array-like of shape (n_windows, horizon, n_known), optional
+            Values of the ``known_columns`` at each window's ``horizon``
+            target steps (its future block, as `make_windows` gathers with
+            ``known_ahead``): how to give a forecaster fitted with
+            known-future inputs the windows that end at the last observation.
+        known_columns : int, list of int or None, default=None
+            Feature columns of ``X`` whose future values ``future`` holds;
+            required with ``future``.
 
         Returns
         -------
@@ -240,13 +272,20 @@ class SequenceWindows:
             target_columns = _check_columns(
                 target_columns, n_features, argument="target_columns"
             )
+        known, future = _check_future_array(
+            future, known_columns, array, target_columns, name
+        )
         geometry = WindowGeometry.regular(
             array.shape[1],
             delay=delay,
             target_columns=target_columns,
             n_features=n_features,
+            known_columns=known,
+            future_length=0 if future is None else future.shape[1],
         )
-        return cls(_read_only(array), np.arange(array.shape[0]), geometry)
+        return cls(
+            _read_only(array), np.arange(array.shape[0]), geometry, future=future
+        )
 
     # -- array-like protocol ------------------------------------------------
     @property
@@ -337,7 +376,8 @@ class SequenceWindows:
         series = base[1].nbytes if base[0] == "array" else len(str(base[1]))
         positions = _compact(self._positions)
         positions = 0 if isinstance(positions, range) else positions.nbytes
-        return object.__sizeof__(self) + series + positions
+        future = 0 if self._future is None else self._future.nbytes
+        return object.__sizeof__(self) + series + positions + future
 
     def __reduce__(self):
         # Rebuild from the base and positions: pickling a strided view would
@@ -350,6 +390,7 @@ class SequenceWindows:
                 self._raw_geometry,
                 self._operations,
                 self._index,
+                self._future,
             ),
         )
 
@@ -369,6 +410,7 @@ class SequenceWindows:
             self._raw_geometry,
             operations=operations,
             index=index,
+            future=self._future,
         )
 
     def _chain_geometries(self):
@@ -398,19 +440,48 @@ class SequenceWindows:
         )
         return every_window[positions]
 
+    def _raw_future(self, rows):
+        geometry = self._raw_geometry
+        if not geometry.known_columns:
+            return None
+        positions = self._positions[rows]
+        if self._future is not None:
+            return np.asarray(self._future[positions])
+        ends = positions + (geometry.offsets[-1] - geometry.offsets[0])
+        steps = ends[:, np.newaxis] + geometry.future_offsets
+        return self._base[steps[:, :, np.newaxis], list(geometry.known_columns)]
+
     def batch(self, rows=slice(None)):
         """Gather the windows at ``rows`` through the whole chain.
 
         Returns a `WindowBatch`: the transformed windows plus what is needed
-        to map targets of those windows forward and back.
+        to map targets of those windows forward and back, and the windows'
+        future blocks of known-ahead values (never transformed).
         """
         return WindowBatch.from_raw(
-            self._raw_windows(rows), self._geometries, self._operations
+            self._raw_windows(rows),
+            self._geometries,
+            self._operations,
+            future=self._raw_future(rows),
         )
 
     def take(self, rows=slice(None)):
         """Transformed windows at ``rows`` as a new ndarray."""
         return self.batch(rows).windows
+
+    def take_future(self, rows=slice(None)):
+        """Future blocks of the windows at ``rows``, or None without any.
+
+        Entry ``[i, h, k]`` is known-ahead column ``geometry.known_columns[k]``
+        at target step ``h`` of window ``i`` (``delay + h`` steps after its
+        last observed step), as in the series: window transformers do not
+        change it.
+
+        Returns
+        -------
+        future : ndarray of shape (n_windows, horizon, n_known) or None
+        """
+        return self._raw_future(rows)
 
     def rows_per_batch(self, max_bytes=1 << 25):
         """Windows per batch so that one float64 batch takes about ``max_bytes``.
@@ -439,25 +510,29 @@ class WindowBatch:
 
     ``windows`` is the input of the estimator; `forward_targets` and
     `inverse_targets` map targets of these windows through the chain using
-    the windows that entered each operation.
+    the windows that entered each operation.  ``future`` holds the windows'
+    future blocks of known-ahead values, ``(n_windows, horizon, n_known)``,
+    as gathered from the series (None for windows without known-ahead
+    columns): window operations change the past window only.
     """
 
-    def __init__(self, stages, geometries, operations):
+    def __init__(self, stages, geometries, operations, future=None):
         self.stages = stages
         self.geometries = geometries
         self.operations = operations
+        self.future = future
 
     @classmethod
-    def from_raw(cls, raw, geometries, operations):
+    def from_raw(cls, raw, geometries, operations, future=None):
         """Run raw windows through ``operations`` (one geometry each)."""
         stages = [raw]
         for operation, geometry in zip(operations, geometries):
             stages.append(operation.transform(stages[-1], geometry))
-        return cls(stages, geometries, operations)
+        return cls(stages, geometries, operations, future)
 
     def with_raw_windows(self, raw):
         """The batch that other raw windows give through the same chain."""
-        return self.from_raw(raw, self.geometries, self.operations)
+        return self.from_raw(raw, self.geometries, self.operations, self.future)
 
     @property
     def windows(self):
@@ -518,7 +593,7 @@ def _compact(positions):
     return positions
 
 
-def _rebuild(base_state, positions, raw_geometry, operations, index):
+def _rebuild(base_state, positions, raw_geometry, operations, index, future=None):
     if isinstance(positions, range):
         positions = np.arange(positions.start, positions.stop, positions.step)
     if base_state[0] == "memmap":
@@ -527,7 +602,7 @@ def _rebuild(base_state, positions, raw_geometry, operations, index):
     else:
         base = _read_only(base_state[1])
     return SequenceWindows(
-        base, positions, raw_geometry, operations=operations, index=index
+        base, positions, raw_geometry, operations=operations, index=index, future=future
     )
 
 
@@ -548,6 +623,124 @@ def as_windows(X, name="X"):
             f"`{name}` is a sparse matrix; skseq needs dense windows, e.g. X.toarray()."
         )
     return SequenceWindows.from_array(X, name=name)
+
+
+def _check_future_array(future, known_columns, windows, target_columns, name):
+    """Known columns and the read-only future blocks given to `from_array`."""
+    if future is None:
+        if known_columns is not None:
+            raise ValueError(
+                "`known_columns` names the columns whose future values "
+                "`future` holds, but `future` is None; pass both or neither."
+            )
+        return (), None
+    if known_columns is None:
+        raise ValueError(
+            "`future` holds future values of known-ahead columns: name them "
+            "with `known_columns` (their positions among X's features)."
+        )
+    known = _check_columns(known_columns, windows.shape[2], argument="known_columns")
+    _refuse_known_targets(known, target_columns, None)
+    future = _as_float_array(future, "future")
+    if future.ndim == 2:
+        future = future[:, :, np.newaxis]
+    expected = (len(windows), "horizon", len(known))
+    if (
+        future.ndim != 3
+        or len(future) != len(windows)
+        or future.shape[2] != len(known)
+        or future.shape[1] == 0
+    ):
+        raise ValueError(
+            f"`future` must have shape {expected} (windows of `{name}`, target "
+            f"steps, known columns); got {future.shape}."
+        )
+    bad = np.argwhere(~np.isfinite(future))
+    if bad.size:
+        window, step, column = bad[0]
+        raise ValueError(
+            f"`future` is missing (NaN or infinite) known-ahead column "
+            f"{known[column]} at target step {step} of window {window}; every "
+            "window needs the values of its whole horizon."
+        )
+    return known, _read_only(future)
+
+
+def _refuse_known_targets(known, targets, names):
+    """Raise when a known-ahead column is also a target column."""
+    both = [c for c in known if targets is not None and c in targets]
+    if both:
+        label = names[both[0]] if names is not None else both[0]
+        raise ValueError(
+            f"Column {label!r} is both a target and `known_ahead`: a target's "
+            "future values are what is forecast, so they cannot be inputs. "
+            "Drop it from `known_ahead` (its past values are in the window "
+            "anyway)."
+        )
+
+
+def _append_known(known_ahead, array, names, index):
+    """Resolve ``known_ahead`` of `make_windows`.
+
+    Returns the series with any given known-ahead columns appended, its
+    column names, and the positions of the known-ahead columns.
+    """
+    if known_ahead is None:
+        return array, names, ()
+    if not (hasattr(known_ahead, "to_numpy") and hasattr(known_ahead, "index")):
+        if not _Columns(names=True).is_satisfied_by(known_ahead):
+            raise ValueError(
+                "`known_ahead` must be column(s) of `data` (an int, a str or a "
+                "list of them) or a pandas DataFrame or Series of values with "
+                f"one row per row of `data`; got {known_ahead!r}."
+            )
+        known = _check_columns(known_ahead, array.shape[1], names, "known_ahead")
+        return array, names, known
+    extra, extra_names, extra_index = _series_to_array(known_ahead)
+    if len(extra) != len(array):
+        raise ValueError(
+            f"`known_ahead` has {len(extra)} rows but `data` has {len(array)}: "
+            "it needs the known values at every step of the series, aligned "
+            "row by row."
+        )
+    if index is not None and not extra_index.equals(index):
+        position = int(np.flatnonzero(extra_index != index)[0])
+        raise ValueError(
+            f"`known_ahead` is not aligned with `data`: at position {position} "
+            f"its index is {extra_index[position]} but that of `data` is "
+            f"{index[position]}. Reindex it first, e.g. "
+            "known_ahead.reindex(data.index), and fill the missing values."
+        )
+    n_data = array.shape[1]
+    extra_names = extra_names or [f"known_ahead[{k}]" for k in range(extra.shape[1])]
+    base_names = names if names is not None else list(range(n_data))
+    clash = sorted(set(map(str, base_names)) & set(map(str, extra_names)))
+    if clash:
+        raise ValueError(
+            f"`known_ahead` column(s) {clash} are also columns of `data`; name "
+            "them differently, or pass their names as known_ahead=[...] instead."
+        )
+    array = np.concatenate([array, extra.astype(array.dtype, copy=False)], axis=1)
+    names = list(base_names) + list(extra_names)
+    return array, names, tuple(range(n_data, n_data + extra.shape[1]))
+
+
+def _check_known_finite(array, known, names, describe):
+    """Raise, naming the column and the time, when a known value is missing.
+
+    ``describe(row)`` says which step (and series) a row of ``array`` is.
+    """
+    for column in known:
+        missing = np.flatnonzero(~np.isfinite(array[:, column]))
+        if missing.size:
+            label = names[column] if names is not None else column
+            raise ValueError(
+                f"Known-ahead column {label!r} is missing (NaN or infinite) at "
+                f"{describe(int(missing[0]))}: each window reads its values over "
+                "the whole horizon, so every step needs one. Fill it from the "
+                "source it comes from (a calendar, a forecast) before making "
+                "windows."
+            )
 
 
 def _check_columns(columns, n_features, names=None, argument="target"):
@@ -811,11 +1004,20 @@ _STEPS = Interval(numbers.Integral, 1, None, closed="left")
         "sampling_rate": [_STEPS],
         "stride": [_STEPS],
         "target": [_Columns(names=True)],
+        "known_ahead": "no_validation",
     },
     prefer_skip_nested_validation=True,
 )
 def make_windows(
-    data, *, window_length, horizon=1, delay=1, sampling_rate=1, stride=1, target=None
+    data,
+    *,
+    window_length,
+    horizon=1,
+    delay=1,
+    sampling_rate=1,
+    stride=1,
+    target=None,
+    known_ahead=None,
 ):
     """Cut a series into lazy windows and the targets that follow them.
 
@@ -849,11 +1051,23 @@ def make_windows(
     target : int, str, list of them, or None, default=None
         Target column(s) by position or DataFrame column name.  None means
         the only column of a univariate series.
+    known_ahead : int, str, list of them, DataFrame, Series or None, default=None
+        Inputs known in advance (calendar features, holidays, planned
+        prices, forecasts of the weather): column(s) of ``data`` by position
+        or name, or a DataFrame or Series of such values with one row per
+        row of ``data`` (same index), which are appended to it as its last
+        columns.  Every window then also carries their values at its
+        ``horizon`` target steps, its *future block*
+        (`SequenceWindows.take_future`), which `LinearWindowRegressor` and
+        the neural forecasters read.  Their past values stay in the window
+        like any other feature's.  A target column cannot be known ahead,
+        and every known value must be finite.
 
     Returns
     -------
     X : SequenceWindows of shape (n_windows, window_length, n_features)
-        Lazy windows over ``data``.
+        Lazy windows over ``data``; ``n_features`` counts the appended
+        known-ahead columns.
     y : ndarray
         Shape ``(n_windows,)`` for one target and ``horizon=1``,
         ``(n_windows, horizon)`` for one target, and
@@ -874,15 +1088,17 @@ def make_windows(
     window_length, horizon, delay = int(window_length), int(horizon), int(delay)
     sampling_rate, stride = int(sampling_rate), int(stride)
     array, names, index = _series_to_array(data)
-    n_steps, n_features = array.shape
     if target is None:
-        if n_features != 1:
+        if array.shape[1] != 1:
             raise ValueError(
-                f"`target` is required for a series with {n_features} columns; "
-                "name the column(s) to forecast."
+                f"`target` is required for a series with {array.shape[1]} "
+                "columns; name the column(s) to forecast."
             )
         target = 0
-    columns = _check_columns(target, n_features, names)
+    columns = _check_columns(target, array.shape[1], names)
+    array, names, known = _append_known(known_ahead, array, names, index)
+    _refuse_known_targets(known, columns, names)
+    n_steps, n_features = array.shape
     span = (window_length - 1) * sampling_rate + 1
     first_end = span - 1
     last_end = n_steps - 1 - (delay + horizon - 1)
@@ -892,6 +1108,12 @@ def make_windows(
             f"{span + delay + horizon - 1} (window_length={window_length}, "
             f"sampling_rate={sampling_rate}, delay={delay}, horizon={horizon})."
         )
+    _check_known_finite(
+        array,
+        known,
+        names,
+        lambda row: f"row {row}" if index is None else f"{index[row]} (row {row})",
+    )
     _check_finite(array, "data")
     ends = np.arange(first_end, last_end + 1, stride)
     target_rows = ends[:, np.newaxis] + delay + np.arange(horizon)
@@ -905,6 +1127,8 @@ def make_windows(
         delay=delay,
         target_columns=columns,
         n_features=n_features,
+        known_columns=known,
+        future_length=horizon,
     )
     base = _read_only(array)
     window_index = None if index is None else index[ends]

@@ -7,7 +7,7 @@ import numpy as np
 import scipy.linalg
 
 from .._param_validation import Interval, fit_context
-from .._window_regressor import BaseWindowRegressor
+from .._window_regressor import BaseWindowRegressor, flat_inputs
 
 __all__ = ["LinearWindowRegressor", "ridge_regression"]
 
@@ -21,6 +21,10 @@ class LinearWindowRegressor(BaseWindowRegressor):
     the number of windows.  This is the exact solution of the ``Flatten +
     Dense`` network that Hands-On ML trains with Adam.
 
+    Windows made with ``known_ahead`` columns (`skseq.make_windows`) add
+    their future blocks, flattened, to the features: the model is then
+    ``y = W · vec(window) + V · vec(future) + b``.
+
     Parameters
     ----------
     alpha : float, default=0.0
@@ -33,6 +37,9 @@ class LinearWindowRegressor(BaseWindowRegressor):
     ----------
     coef_ : ndarray of shape (n_outputs, window_length, n_channels)
         Weight of every step and channel for every output.
+    future_coef_ : ndarray of shape (n_outputs, horizon, n_known) or None
+        Weight of every step and column of the future block of known-ahead
+        values for every output (None for windows without one).
     intercept_ : ndarray of shape (n_outputs,)
         Intercepts (zeros when ``fit_intercept=False``).
     n_features_in_ : int
@@ -45,6 +52,10 @@ class LinearWindowRegressor(BaseWindowRegressor):
         Target steps per window.
     n_outputs_ : int
         Columns of ``y``.
+    known_columns_ : tuple of int
+        Feature columns known ahead (empty when there are none).
+    future_length_ : int
+        Steps of the future block (0 without one).
 
     See Also
     --------
@@ -62,6 +73,8 @@ class LinearWindowRegressor(BaseWindowRegressor):
     >>> np.allclose(model.predict(X), y)
     True
     """
+
+    _reads_known_future = True
 
     _parameter_constraints = {
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -90,7 +103,7 @@ class LinearWindowRegressor(BaseWindowRegressor):
         windows, y = self._validate_fit_data(X, y)
         batches = (
             (
-                batch.windows.reshape(len(batch.windows), -1),
+                flat_inputs(batch),
                 batch.forward_targets(y[rows]).reshape(len(batch.windows), -1),
             )
             for rows, batch in windows.iter_batches(windows.rows_per_batch())
@@ -98,12 +111,21 @@ class LinearWindowRegressor(BaseWindowRegressor):
         coef, self.intercept_ = ridge_regression(
             batches, alpha=self.alpha, fit_intercept=self.fit_intercept
         )
-        self.coef_ = coef.T.reshape(self.n_outputs_, *windows.shape[1:])
+        n_window = int(np.prod(windows.shape[1:]))
+        self.coef_ = coef[:n_window].T.reshape(self.n_outputs_, *windows.shape[1:])
+        self.future_coef_ = None
+        if windows.geometry.known_columns:
+            shape = windows.geometry.future_shape
+            self.future_coef_ = coef[n_window:].T.reshape(self.n_outputs_, *shape)
         return self
 
     def _predict_batch(self, batch):
-        flat = batch.windows.reshape(len(batch.windows), -1).astype(np.float64)
-        forecast = flat @ self.coef_.reshape(self.n_outputs_, -1).T + self.intercept_
+        flat = flat_inputs(batch).astype(np.float64)
+        coef = self.coef_.reshape(self.n_outputs_, -1)
+        if self.future_coef_ is not None:
+            future = self.future_coef_.reshape(self.n_outputs_, -1)
+            coef = np.concatenate([coef, future], axis=1)
+        forecast = flat @ coef.T + self.intercept_
         return batch.inverse_targets(forecast)
 
 
