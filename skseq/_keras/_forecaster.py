@@ -378,6 +378,48 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         return self._sequence_steps(data.windows.shape[1])
 
     def _after_training(self, data, history, continuing):
+        self._choose_network_or_baseline(data, history)
+        if self._quantile_levels() is not None:
+            self.quantile_shifts_ = self._calibration_shifts(data)
+
+    def _calibration_shifts(self, data):
+        """Shift of every learned quantile, measured on the validation windows.
+
+        Quantiles fitted on the training windows are usually too narrow on
+        new ones.  The validation windows are held out anyway, so each
+        level's quantile is moved by the same level's quantile of ``y``
+        minus it there (conformalized quantile regression on the validation
+        windows; the finite-sample rank where the windows allow, the most
+        extreme error otherwise).  The median, the point forecast, is left
+        as trained.
+
+        Returns
+        -------
+        shifts : ndarray of shape (n_outputs, n_levels)
+            In the network's target units; zero without validation windows.
+        """
+        levels = self._quantile_levels()
+        n_validation = self._n_validation(len(data))
+        shifts = np.zeros((self.n_outputs_, len(levels)))
+        if n_validation == 0:
+            return shifts
+        x, y = data.get(slice(len(data) - n_validation, len(data)))
+        outputs = np.asarray(self._predict_network(x), dtype=np.float64)
+        if self.strategy == "seq2seq":
+            outputs, y = outputs[:, -1], y[:, -1]
+        errors = np.sort(np.asarray(y, np.float64)[..., np.newaxis] - outputs, axis=0)
+        n = len(errors)
+        for k, level in enumerate(levels):
+            if level == 0.5:
+                continue
+            rank = (
+                np.ceil((n + 1) * level) if level > 0.5 else np.floor((n + 1) * level)
+            )
+            rank = int(np.clip(rank, 1, n))
+            shifts[:, k] = errors[rank - 1, :, k]
+        return shifts
+
+    def _choose_network_or_baseline(self, data, history):
         self.uses_network_ = True
         self.baseline_loss_ = self.ridge_alpha_ = None
         validation = history.history.get("val_loss")
@@ -501,7 +543,11 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         outputs = np.asarray(self._predict_network(batch.windows), dtype=np.float64)
         if self.strategy == "seq2seq":
             outputs = outputs[:, -1]
-        return outputs.reshape(len(outputs), self.n_outputs_, *outputs.shape[2:])
+        outputs = outputs.reshape(len(outputs), self.n_outputs_, *outputs.shape[2:])
+        shifts = getattr(self, "quantile_shifts_", None)
+        if getattr(self, "quantile_levels_", None) is not None and shifts is not None:
+            outputs = outputs + shifts
+        return outputs
 
     def _predict_recursive(self, batch):
         # The recursion runs in original units: each forecast is appended to

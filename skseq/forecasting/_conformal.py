@@ -64,9 +64,14 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
     ----------
     estimator : estimator
         A forecaster or a pipeline ending in one; cloned, never fitted itself.
-    calibration_fraction : float, default=0.2
+    calibration_fraction : float, default=0.1
         Fraction of the (newest) training windows held out for calibration
-        (when ``cv`` is None).
+        (when ``cv`` is None).  Real series drift, and the newest errors are
+        the most like those to come: on the hourly Newark temperatures of
+        ``benchmarks/bench_intervals.py`` the ridge's 80 % intervals covered
+        0.769 when calibrated on the newest fifth and 0.825 on the newest
+        tenth (sunspots: 0.790 and 0.806).  A tenth holds the 39 windows a
+        95 % interval needs once there are 390 windows.
     cv : int, cross-validation splitter or None, default=None
         Calibrate on the errors of every test fold instead of one held-out
         part: an int ``k`` means ``TimeSeriesSplit(k)`` (each fold forecast
@@ -75,7 +80,10 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         fits.  Short series need it for wide intervals (a 95 % interval
         needs at least 39 calibration windows).  Requires ``refit=True``.
     refit : bool, default=True
-        Refit ``estimator`` on all windows after calibration.
+        Refit ``estimator`` on all windows after calibration.  With
+        ``method="quantile"`` prefer False: the shifts calibrate the
+        quantiles of the network they were measured on, and a network
+        refitted on all windows learns other ones.
     method : {"residual", "scaled", "quantile"}, default="residual"
         ``"residual"``: quantiles of the errors of the point forecasts,
         added to the point forecast (one width for every window).
@@ -140,7 +148,7 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         self,
         estimator,
         *,
-        calibration_fraction=0.2,
+        calibration_fraction=0.1,
         cv=None,
         refit=True,
         method="residual",

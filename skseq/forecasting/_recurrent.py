@@ -79,7 +79,12 @@ _TRAINING_PARAMETERS = """\
         quantiles=...)`` and ``predict(X, coverage=...)`` then return them.
         The quantiles are a median plus cumulated positive gaps, so they
         never cross; the gaps start at those of a normal distribution of
-        the baseline's training errors.  Not with ``strategy="recursive"``.
+        the baseline's training errors.  With ``early_stopping``, every
+        level but the median is then shifted by the conformal quantile of
+        its errors on the validation windows, since quantiles fitted on the
+        training windows are too narrow on new ones (on the hourly Newark
+        temperatures, 80 % intervals covered 0.666 without it).  Not with
+        ``strategy="recursive"``.
     quantiles : array-like of float or None, default=None
         Levels learned with ``loss="pinball"``, strictly increasing in
         (0, 1); the median is always added.  None: 0.025, 0.1, 0.25, 0.5,
@@ -149,6 +154,11 @@ _FITTED_ATTRIBUTES = """\
     quantile_levels_ : ndarray or None
         The levels learned with ``loss="pinball"``, the median included
         (None with another loss).
+    quantile_shifts_ : ndarray of shape (n_outputs, n_levels)
+        With ``loss="pinball"``: how far each learned quantile is moved, in
+        the network's (scaled) target units, so that it holds its level on
+        the validation windows (zero without early stopping, and for the
+        median).
 """
 
 

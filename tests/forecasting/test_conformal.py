@@ -127,8 +127,8 @@ def test_pipeline_interval_is_the_hand_made_one_in_original_units(windows):
         ConformalForecaster(LinearWindowRegressor(), refit=False),
     ).fit(X, y)
     interval = pipeline.predict(X_test, coverage=0.8)  # forwarded to the last step
-    # By hand: fit on the older 80 %, errors of the newest 20 % in °units.
-    n_fit = len(X) - round(0.2 * len(X))
+    # By hand: fit on the older 90 %, errors of the newest 10 % in °units.
+    n_fit = len(X) - round(0.1 * len(X))
     by_hand = make_pipeline(SeasonalDifferencer(period=12), LinearWindowRegressor())
     by_hand.fit(X[:n_fit], y[:n_fit])
     errors = np.sort(y[n_fit:] - by_hand.predict(X[n_fit:]), axis=0)

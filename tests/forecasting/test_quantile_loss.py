@@ -76,6 +76,20 @@ def test_learned_widths_follow_the_noise(fitted, windows):
     assert width[noisy].mean() > 3 * width[~noisy].mean()
 
 
+def test_quantiles_are_calibrated_on_the_validation_windows(fitted, windows):
+    # Each level is shifted so that, on the held-out validation windows, at
+    # least that level's share of y lies below it (the conformal rank).
+    X, y, _, _ = windows
+    n_validation = fitted._n_validation(len(X))
+    quantiles = fitted.predict(X[-n_validation:], quantiles=[0.1, 0.9])
+    below = (y[-n_validation:, np.newaxis] <= quantiles).mean(axis=0)
+    n = n_validation
+    assert below[1] >= np.ceil((n + 1) * 0.9) / n - 1e-9
+    assert below[0] <= np.floor((n + 1) * 0.1) / n + 1e-9
+    assert fitted.quantile_shifts_.shape == (1, 3)
+    assert fitted.quantile_shifts_[0, 1] == 0
+
+
 def test_levels_between_learned_ones_are_interpolated(fitted, windows):
     _, _, X_test, _ = windows
     learned = fitted.predict(X_test, quantiles=LEVELS)
@@ -97,7 +111,7 @@ def test_conformalised_quantiles_cover_nominally(windows):
     )
     model = ConformalForecaster(network, method="quantile", refit=False).fit(X, y)
     assert_allclose(model.quantile_levels_, DEFAULT_QUANTILES)
-    assert model.calibration_quantiles_.shape == (240, 1, 7)
+    assert model.calibration_quantiles_.shape == (120, 1, 7)
     lower, upper = np.moveaxis(model.predict(X_test, coverage=0.8), -1, 0)
     assert abs(empirical_coverage(y_test, lower, upper) - 0.8) < 0.06
     # The shift of each level is the one-sided conformal quantile of y minus
@@ -147,7 +161,12 @@ def test_a_fallback_forecasts_the_ridge_with_gaussian_quantiles(windows):
     ).fit(X, y)
     median = ridge.predict(X)
     scale = np.sqrt(np.mean((y - median) ** 2))
-    expected = ridge.predict(X_test)[:, None] + scale * ndtri([0.1, 0.5, 0.9])
+    gaussian = ridge.predict(X_test)[:, None] + scale * ndtri([0.1, 0.5, 0.9])
+    # Then moved by the shifts measured on the validation windows (in the
+    # scaled units the network learns in), the median excepted.
+    shifts = model.quantile_shifts_[0] * model.scaler_.scale_[0]
+    assert shifts[1] == 0
+    expected = np.sort(gaussian + shifts, axis=-1)
     assert_allclose(model.predict(X_test, quantiles=LEVELS), expected, rtol=1e-3)
 
 
