@@ -271,9 +271,9 @@ def test_quantiles_and_intervals_in_sktimes_formats():
     np.testing.assert_allclose(
         interval.to_numpy(), quantiles[[("level", 0.1), ("level", 0.9)]].to_numpy()
     )
-    # The conformal forecaster's own interval of the last window.
+    # The conformal forecaster's own quantiles of the last window.
     window = y.to_numpy()[-12:][np.newaxis, :]
-    own = forecaster.estimator_.predict(window, coverage=0.8)[0]
+    own = forecaster.estimator_.predict(window, quantiles=[0.1, 0.9])[0]
     np.testing.assert_allclose(interval.to_numpy(), own)
     assert not SkseqForecaster(NaiveForecaster(), window_length=3).get_tag(
         "capability:pred_int"
