@@ -378,9 +378,11 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         return self._sequence_steps(data.windows.shape[1])
 
     def _after_training(self, data, history, continuing):
-        self._choose_network_or_baseline(data, history)
+        shifts = self._choose_network_or_baseline(data, history)
         if self._quantile_levels() is not None:
-            self.quantile_shifts_ = self._calibration_shifts(data)
+            if shifts is None:
+                shifts = self._calibration_shifts(data)
+            self.quantile_shifts_ = shifts
 
     def _calibration_shifts(self, data):
         """Shift of every learned quantile, measured on the validation windows.
@@ -420,11 +422,20 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         return shifts
 
     def _choose_network_or_baseline(self, data, history):
+        """Keep the trained network, or fall back to its baseline.
+
+        Returns
+        -------
+        shifts : ndarray or None
+            On a fallback with quantiles, the calibration shifts of the
+            baseline measured before it is refitted on every window (the
+            validation windows are new to it only until then); else None.
+        """
         self.uses_network_ = True
         self.baseline_loss_ = self.ridge_alpha_ = None
         validation = history.history.get("val_loss")
         if self.baseline is None or not validation:
-            return
+            return None
         # The network is compared on its validation windows with its
         # baseline alone, fitted on the same training windows; for "linear",
         # the ridge whose penalty does best on those windows rather than the
@@ -447,23 +458,29 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         if self.baseline_loss_ <= min(validation):
             # Not better than the baseline on held-out time: forecast with
             # the baseline alone, refitted on every window (the newest
-            # ones, held out so far, matter most to a forecast).
-            self._set_baseline_alone(data, len(data))
+            # ones, held out so far, matter most to a forecast).  Its
+            # quantiles keep the gaps and shifts measured out of sample.
+            shifts = None
+            if self._quantile_levels() is not None:
+                shifts = self._calibration_shifts(data)
+            self._set_baseline_alone(data, len(data), refit_spread=False)
             self.uses_network_ = False
-            return
+            return shifts
         for layer, weights in zip(layers, trained):
             layer.set_weights(weights)
+        return None
 
-    def _set_baseline_alone(self, data, n_rows):
+    def _set_baseline_alone(self, data, n_rows, refit_spread=True):
         """Make the network its baseline, fitted on the first ``n_rows`` rows.
 
-        The correction is zeroed and, with quantiles, the gaps are the
-        Gaussian ones of the baseline's errors on those rows.
+        The correction is zeroed and, with quantiles and ``refit_spread``,
+        the gaps are the Gaussian ones of the baseline's errors on those
+        rows.
         """
         weights = self._baseline_weights(data, n_rows, alpha=self.ridge_alpha_)
         self.model_.get_layer("baseline").set_weights(weights)
         _zero(self.model_.get_layer(_CORRECTION))
-        if self._quantile_levels() is not None:
+        if refit_spread and self._quantile_levels() is not None:
             spread = self.model_.get_layer(_SPREAD)
             spread.set_weights(
                 self._spread_weights(data, n_rows, weights, spread.kernel.shape[0])
