@@ -27,7 +27,7 @@ from .._validation import check_random_seed
 from ._backend import import_keras, seeded
 from ._compiled import attach_compiled_functions, publish_compiled_functions
 from ._saving import SavedModel
-from ._training import fit_network, split_rows
+from ._training import as_floatx, fit_network, keras_inputs, split_rows, take_rows
 
 __all__ = ["BaseKerasEstimator"]
 
@@ -162,7 +162,7 @@ class BaseKerasEstimator(BaseEstimator):
         if not self.warm_start or model is None:
             return None
         input_shape, target_shape = data.sample_shapes
-        if tuple(model.input_shape[1:]) != tuple(input_shape) or tuple(
+        if _input_shapes(model) != _input_shapes(input_shape) or tuple(
             model.output_shape[1:]
         ) != tuple(self._network_output_shape(target_shape)):
             return None
@@ -249,24 +249,26 @@ class BaseKerasEstimator(BaseEstimator):
 
     # -- prediction ------------------------------------------------------------
     def _predict_network(self, x):
-        """Network outputs for inputs ``x``, computed in padded chunks."""
+        """Network outputs for inputs ``x`` (a tuple for several), in padded chunks."""
         keras = import_keras()
-        x = np.asarray(x, dtype=keras.config.floatx())
+        x = as_floatx(keras, x)
+        n_rows = len(x[0]) if isinstance(x, tuple) else len(x)
         compiling = self.model_.predict_function is None
         if compiling:
             attach_compiled_functions(keras, self.model_)
-        starts = range(0, len(x), _MAX_PREDICT_ROWS)
+        starts = range(0, n_rows, _MAX_PREDICT_ROWS)
         progress = None
         if self.verbose and len(starts) > 1:
             progress = keras.utils.Progbar(len(starts))
         outputs = []
         for step, start in enumerate(starts):
-            chunk = x[start : start + _MAX_PREDICT_ROWS]
-            padding = _padded_rows(len(chunk)) - len(chunk)
+            rows = min(_MAX_PREDICT_ROWS, n_rows - start)
+            chunk = take_rows(x, slice(start, start + rows))
+            padding = _padded_rows(rows) - rows
             if padding:
-                chunk = np.concatenate([chunk, np.repeat(chunk[-1:], padding, 0)])
-            output = self.model_.predict_on_batch(chunk)
-            outputs.append(np.asarray(output)[: len(chunk) - padding])
+                chunk = _pad(chunk, padding)
+            output = self.model_.predict_on_batch(keras_inputs(chunk))
+            outputs.append(np.asarray(output)[:rows])
             if progress is not None:
                 progress.update(step + 1)
         if compiling:
@@ -284,6 +286,29 @@ class BaseKerasEstimator(BaseEstimator):
         if isinstance(state.get("model_"), SavedModel):
             state = dict(state, model_=state["model_"].restore())
         super().__setstate__(state)
+
+
+def _pad(chunk, padding):
+    """``chunk`` (or each array of a tuple) with its last row repeated."""
+    if isinstance(chunk, tuple):
+        return tuple(_pad(part, padding) for part in chunk)
+    return np.concatenate([chunk, np.repeat(chunk[-1:], padding, 0)])
+
+
+def _input_shapes(shapes):
+    """Per-sample input shapes of a model (or of `TrainingData`), comparable.
+
+    A model of several inputs has a list of shapes with a batch axis; the
+    data, a tuple of shapes without.
+    """
+    if hasattr(shapes, "input_shape"):
+        shapes = shapes.input_shape
+        if isinstance(shapes, list):
+            return tuple(tuple(shape[1:]) for shape in shapes)
+        return tuple(shapes[1:])
+    if shapes and isinstance(shapes[0], tuple):
+        return tuple(tuple(shape) for shape in shapes)
+    return tuple(shapes)
 
 
 def _check_finite_loss(estimator, history):

@@ -11,6 +11,10 @@ own scaling):
 * ``"last"``: the last value of each target column, for every target step;
 * ``"seasonal_last"``: the value one ``period`` before each target step
   (`NaiveForecaster(strategy="seasonal_last")`).
+
+Windows with a future block of known-ahead values add a second kernel of
+shape ``(horizon, n_known, outputs)`` for it: the ridge's weights of the
+flattened block, fitted with the window's (zero for the naive baselines).
 """
 
 import numpy as np
@@ -75,18 +79,26 @@ def baseline_kernel(
 
     Returns
     -------
-    kernel : ndarray of shape (window_length, channels, n_outputs)
-    bias : ndarray of shape (n_outputs,)
+    weights : list of ndarray
+        The `WindowBaseline` layer's: ``kernel`` of shape ``(window_length,
+        channels, n_outputs)``, ``bias`` of shape ``(n_outputs,)`` and, for
+        windows with a future block, ``future_kernel`` of shape
+        ``(horizon, n_known, n_outputs)``.
     """
-    (length, channels), target_shape = data.sample_shapes[0], data.sample_shapes[1]
-    n_outputs = target_shape[-1]
+    length, channels = data.window_shape
+    n_outputs = data.sample_shapes[1][-1]
+    future_shape = data.future_shape
     if kind == "linear":
         coef, bias = ridge_regression(
             _flat_batches(data, 0, n_train, steps),
             alpha=BASELINE_RIDGE_ALPHA * n_train if alpha is None else alpha,
             fit_intercept=True,
         )
-        return coef.reshape(length, channels, n_outputs), bias
+        n_window = length * channels
+        weights = [coef[:n_window].reshape(length, channels, n_outputs), bias]
+        if future_shape is not None:
+            weights.append(coef[n_window:].reshape(*future_shape, n_outputs))
+        return weights
     columns = geometry.require_target_columns(f"baseline={kind!r}")
     if kind == "last":
         steps = np.full(horizon, length - 1)
@@ -98,7 +110,10 @@ def baseline_kernel(
     for k, step in enumerate(steps):
         for c, column in enumerate(columns):
             kernel[step, column, k * len(columns) + c] = 1.0
-    return kernel, np.zeros(n_outputs)
+    weights = [kernel, np.zeros(n_outputs)]
+    if future_shape is not None:
+        weights.append(np.zeros((*future_shape, n_outputs)))
+    return weights
 
 
 def validated_ridge_alpha(data, n_train, steps=None):
@@ -128,7 +143,7 @@ def residual_scale(data, n_rows, baseline=None, steps=None):
     ----------
     data : WindowTrainingData
     n_rows : int
-    baseline : [kernel, bias] or None
+    baseline : list of ndarray or None
         A baseline's weights (as `baseline_kernel` returns them); None: the
         targets' mean (the scale is their standard deviation).
     steps : ndarray of int or None
@@ -143,8 +158,12 @@ def residual_scale(data, n_rows, baseline=None, steps=None):
     count = 0
     for x, y in _flat_batches(data, 0, n_rows, steps):
         if baseline is not None:
-            kernel, bias = baseline
-            y = y - (x @ kernel.reshape(x.shape[1], -1) + bias)
+            kernel, bias, *future = baseline
+            n_outputs = bias.shape[-1]
+            coef = np.concatenate(
+                [k.reshape(-1, n_outputs) for k in (kernel, *future)], axis=0
+            )
+            y = y - (x @ coef + bias)
         total = total + y.sum(axis=0)
         total_squares = total_squares + (y**2).sum(axis=0)
         count += len(y)
@@ -157,15 +176,20 @@ def residual_scale(data, n_rows, baseline=None, steps=None):
 
 
 def _flat_batches(data, start, stop, steps):
-    """Flattened windows and their targets, over rows ``start:stop``."""
-    length, channels = data.sample_shapes[0]
+    """Flattened windows (then future blocks) and targets, over rows ``start:stop``."""
+    length, channels = data.window_shape
     per_row = length * channels * (1 if steps is None else len(steps))
+    if data.future_shape is not None:
+        per_row += int(np.prod(data.future_shape))
     chunk = max(1, _RIDGE_VALUES // per_row)
     for first in range(start, stop, chunk):
         x, y = data.get(slice(first, min(first + chunk, stop)))
-        x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+        parts = x if isinstance(x, tuple) else (x,)
+        parts = [np.asarray(part, np.float64) for part in parts]
+        x, y = parts[0], np.asarray(y, np.float64)
         if steps is None:
-            yield x.reshape(len(x), -1), y.reshape(len(y), -1)
+            flat = [part.reshape(len(part), -1) for part in parts]
+            yield np.concatenate(flat, axis=1), y.reshape(len(y), -1)
         else:
             yield _windows_at_steps(x, steps), y.reshape(-1, y.shape[-1])
 

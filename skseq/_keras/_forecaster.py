@@ -26,12 +26,13 @@ from .._quantiles import LevelRequest, interpolate_levels
 from .._window_regressor import BaseWindowRegressor
 from ..metrics import check_levels
 from ..preprocessing import SequenceScaler, WindowNormalizer
+from ..preprocessing._base import safe_scale
 from ._backend import import_keras, quiet_keras_numpy_deprecation
 from ._base import BaseKerasEstimator
 from ._baselines import baseline_kernel, residual_scale, validated_ridge_alpha
 from ._layers import monotone_quantiles, pinball_loss, window_baseline
 from ._saving import variable_values
-from ._training import TrainingData
+from ._training import TrainingData, as_floatx, keras_inputs
 
 __all__ = ["BaseKerasForecaster"]
 
@@ -62,27 +63,45 @@ class WindowTrainingData(TrainingData):
         `WindowBatch`.
     target_values : int
         Values per window in the encoded targets (for the size estimate).
+    inputs : callable or None, default=None
+        ``inputs(batch)`` returns the network inputs of a `WindowBatch`:
+        its windows and, for windows with known-ahead columns, its future
+        block.  None: the windows alone.
     """
 
-    def __init__(self, windows, y, encode, target_values):
+    def __init__(self, windows, y, encode, target_values, inputs=None):
         self.windows = windows
         self.y = y
         self.encode = encode
         self.target_values = target_values
+        self.inputs = inputs
 
     def __len__(self):
         return len(self.windows)
+
+    @property
+    def window_shape(self):
+        """``(window_length, channels)`` of the network's window input."""
+        return self.windows.shape[1:]
+
+    @property
+    def future_shape(self):
+        """``(horizon, n_known)`` of the network's future input, or None."""
+        return None if self.inputs is None else self.windows.geometry.future_shape
 
     @property
     def nbytes(self):
         n_windows, length, channels = self.windows.shape
         # Every stage of the chain is held while a batch is gathered.
         stages = len(self.windows.operations) + 1
-        return n_windows * (length * channels * stages + self.target_values) * 8
+        future = int(np.prod(self.future_shape or 0))
+        values = length * channels * stages + future + self.target_values
+        return n_windows * values * 8
 
     def get(self, rows):
         batch = self.windows.batch(rows)
-        return batch.windows, self.encode(batch, self.y[rows])
+        x = batch.windows if self.inputs is None else self.inputs(batch)
+        return x, self.encode(batch, self.y[rows])
 
 
 def _check_recursive_geometry(windows):
@@ -161,7 +180,18 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
     A custom Keras layer used in the body must be importable from a module
     (not defined inside a function), so that a pickled estimator can be
     loaded again.
+
+    Windows with known-ahead columns (``make_windows(..., known_ahead=...)``)
+    give the network a second input, each window's future block: it is
+    standardised with the mean and standard deviation of the training blocks
+    (unless ``scaling=None``), flattened and concatenated to the body's
+    output before the output ``Dense`` layer, and the ``"linear"`` baseline
+    is the ridge on the window and the block together.  The body sees the
+    window only, so a subclass needs nothing for this.  Only
+    ``strategy="multioutput"`` reads future blocks.
     """
+
+    _reads_known_future = True
 
     _predict_rows_per_batch = _PREDICT_WINDOWS
 
@@ -298,10 +328,15 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         raise NotImplementedError
 
     def _build_network(self, keras, data):
-        input_shape, target_shape = data.sample_shapes
-        inputs = keras.Input(shape=input_shape)
+        target_shape = data.sample_shapes[1]
+        inputs = keras.Input(shape=data.window_shape)
         seq2seq = self.strategy == "seq2seq"
         hidden = self._network_body(keras, inputs, return_sequences=seq2seq)
+        future = None
+        if data.future_shape is not None:
+            future = keras.Input(shape=data.future_shape, name="future")
+            flat = keras.layers.Flatten(name="flat_future")(future)
+            hidden = keras.layers.Concatenate(name="with_future")([hidden, flat])
         n_outputs = target_shape[-1]
         n_train = len(data) - self._n_validation(len(data))
         baseline_weights = None
@@ -314,9 +349,11 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
             correction = keras.layers.Dense(
                 n_outputs, kernel_initializer="zeros", name=_CORRECTION
             )(hidden)
-            steps = self._sequence_steps(input_shape[0]) if seq2seq else None
-            base = window_baseline(n_outputs, steps=steps)
-            baseline = base(inputs)
+            steps = self._sequence_steps(data.window_shape[0]) if seq2seq else None
+            base = window_baseline(
+                n_outputs, steps=steps, future_shape=data.future_shape
+            )
+            baseline = base(inputs if future is None else [inputs, future])
             baseline_weights = self._baseline_weights(data, n_train)
             base.set_weights(baseline_weights)
             outputs = keras.layers.Add(name="forecast")([baseline, correction])
@@ -324,7 +361,8 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
             outputs = self._quantile_head(
                 keras, data, n_train, hidden, outputs, baseline_weights
             )
-        return keras.Model(inputs, outputs, name=type(self).__name__)
+        model_inputs = inputs if future is None else [inputs, future]
+        return keras.Model(model_inputs, outputs, name=type(self).__name__)
 
     def _quantile_head(self, keras, data, n_train, hidden, centre, baseline):
         """Monotone quantiles around ``centre``, the median forecast.
@@ -358,8 +396,8 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         return [np.zeros((n_hidden, bias.size)), bias]
 
     def _baseline_weights(self, data, n_train, alpha=None):
-        """Kernel and bias of the baseline, fitted on the first ``n_train`` rows."""
-        kernel, bias = baseline_kernel(
+        """Weights of the baseline, fitted on the first ``n_train`` rows."""
+        return baseline_kernel(
             self.baseline,
             data,
             n_train,
@@ -369,7 +407,6 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
             steps=self._baseline_steps(data),
             alpha=alpha,
         )
-        return [kernel, bias]
 
     def _baseline_steps(self, data):
         """Window steps with a seq2seq target (None for other strategies)."""
@@ -451,9 +488,12 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         trained = [variable_values(layer.weights) for layer in layers]
         self._set_baseline_alone(data, n_train)
         x, y = data.get(slice(n_train, len(data)))
-        floatx = import_keras().config.floatx()
+        keras = import_keras()
+        floatx = keras.config.floatx()
         with quiet_keras_numpy_deprecation():
-            loss = self.model_.evaluate(x.astype(floatx), y.astype(floatx), verbose=0)
+            loss = self.model_.evaluate(
+                keras_inputs(as_floatx(keras, x)), y.astype(floatx), verbose=0
+            )
         self.baseline_loss_ = float(np.ravel(loss)[0])
         if self.baseline_loss_ <= min(validation):
             # Not better than the baseline on held-out time: forecast with
@@ -496,8 +536,18 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
             self.scaler_ = _make_scaler(self.scaling)
             if self.scaler_ is not None:
                 self.scaler_.fit(windows)
+        if not (continuing and hasattr(self, "_future_scaling")):
+            self._future_scaling = self._fit_future_scaling(windows)
         if self.scaler_ is not None:
             windows = self.scaler_.transform(windows)
+        if windows.geometry.known_columns and self.strategy != "multioutput":
+            raise ValueError(
+                f"strategy={self.strategy!r} cannot read known-ahead inputs: "
+                f"these windows carry column(s) {list(windows.geometry.known_columns)} "
+                "known over the horizon, which only strategy='multioutput' feeds "
+                "to the network. Use strategy='multioutput', or make the windows "
+                "without known_ahead."
+            )
         n_targets = self.n_outputs_ // self.horizon_
         if self.strategy == "recursive":
             _check_recursive_geometry(windows)
@@ -515,7 +565,36 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
                 windows, y, self._encode_sequences, len(steps) * self.n_outputs_
             )
         self._sequence_steps(windows.shape[1])
-        return WindowTrainingData(windows, y, self._encode_all_steps, self.n_outputs_)
+        inputs = self._network_inputs if windows.geometry.known_columns else None
+        return WindowTrainingData(
+            windows, y, self._encode_all_steps, self.n_outputs_, inputs=inputs
+        )
+
+    def _fit_future_scaling(self, windows):
+        """Mean and scale of each known-ahead column over the training blocks.
+
+        None without future blocks, or with ``scaling=None`` (the network
+        then reads them as given).
+        """
+        if not windows.geometry.known_columns or self.scaling is None:
+            return None
+        blocks = [
+            windows.take_future(slice(start, start + 4096)).astype(np.float64)
+            for start in range(0, len(windows), 4096)
+        ]
+        values = np.concatenate(blocks).reshape(-1, len(windows.geometry.known_columns))
+        mean, var = values.mean(axis=0), values.var(axis=0)
+        return mean, safe_scale(var, mean, len(values))
+
+    def _network_inputs(self, batch):
+        """A batch's windows, with its (standardised) future block if any."""
+        if batch.future is None:
+            return batch.windows
+        future = batch.future
+        if self._future_scaling is not None:
+            center, scale = self._future_scaling
+            future = (future - center) / scale
+        return batch.windows, future
 
     def _encode_all_steps(self, batch, y):
         return batch.forward_targets(y).reshape(len(y), -1)
@@ -557,7 +636,9 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
 
     def _network_forecasts(self, batch):
         """Network outputs of the last step, ``(n_windows, n_outputs[, n_levels])``."""
-        outputs = np.asarray(self._predict_network(batch.windows), dtype=np.float64)
+        outputs = np.asarray(
+            self._predict_network(self._network_inputs(batch)), dtype=np.float64
+        )
         if self.strategy == "seq2seq":
             outputs = outputs[:, -1]
         outputs = outputs.reshape(len(outputs), self.n_outputs_, *outputs.shape[2:])

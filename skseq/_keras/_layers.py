@@ -77,6 +77,10 @@ def _define_layers():
         before its start), giving ``(batch, len(steps), outputs)``: the
         baseline of every time step that seq2seq training scores.
 
+        With ``future_shape``, the layer reads ``[window, future]`` and adds
+        a second fixed linear map of the future block of known-ahead values,
+        ``sum over steps and columns of future * future_kernel``.
+
         Parameters
         ----------
         outputs : int
@@ -84,15 +88,22 @@ def _define_layers():
         steps : list of int or None, default=None
             Window steps whose baselines are returned; None: the last step
             only, without a time axis.
+        future_shape : tuple of int or None, default=None
+            ``(horizon, n_known)`` of the future block it also reads.
         """
 
-        def __init__(self, outputs, steps=None, **kwargs):
+        def __init__(self, outputs, steps=None, future_shape=None, **kwargs):
             kwargs.setdefault("trainable", False)
             super().__init__(**kwargs)
             self.outputs = int(outputs)
             self.steps = None if steps is None else [int(s) for s in steps]
+            self.future_shape = (
+                None if future_shape is None else [int(n) for n in future_shape]
+            )
 
         def build(self, input_shape):
+            if self.future_shape is not None:
+                input_shape = input_shape[0]
             length, channels = input_shape[1], input_shape[2]
             self.kernel = self.add_weight(
                 shape=(length, channels, self.outputs),
@@ -106,9 +117,22 @@ def _define_layers():
                 trainable=self.trainable,
                 name="bias",
             )
+            if self.future_shape is not None:
+                self.future_kernel = self.add_weight(
+                    shape=(*self.future_shape, self.outputs),
+                    initializer="zeros",
+                    trainable=self.trainable,
+                    name="future_kernel",
+                )
 
         def call(self, inputs):
             ops = keras.ops
+            if self.future_shape is not None:
+                inputs, future = inputs
+                known = ops.einsum("bhk,hko->bo", future, self.future_kernel)
+                return ops.einsum("blc,lco->bo", inputs, self.kernel) + (
+                    self.bias + known
+                )
             if self.steps is None:
                 return ops.einsum("blc,lco->bo", inputs, self.kernel) + self.bias
             length = inputs.shape[1]
@@ -118,6 +142,8 @@ def _define_layers():
             return ops.take(per_step, self.steps, axis=1) + self.bias
 
         def compute_output_shape(self, input_shape):
+            if self.future_shape is not None:
+                return (input_shape[0][0], self.outputs)
             if self.steps is None:
                 return (input_shape[0], self.outputs)
             return (input_shape[0], len(self.steps), self.outputs)
@@ -125,6 +151,8 @@ def _define_layers():
         def get_config(self):
             config = super().get_config()
             config.update(outputs=self.outputs, steps=self.steps)
+            if self.future_shape is not None:
+                config.update(future_shape=self.future_shape)
             return config
 
     @keras.saving.register_keras_serializable(package="skseq")
@@ -227,9 +255,11 @@ def layer_norm_simple_rnn_cell(units):
     return _define_layers()["skseq>LayerNormSimpleRNNCell"](units)
 
 
-def window_baseline(outputs, steps=None, name="baseline"):
+def window_baseline(outputs, steps=None, name="baseline", future_shape=None):
     """A new `WindowBaseline` layer (its kernel is set after it is built)."""
-    return _define_layers()["skseq>WindowBaseline"](outputs, steps=steps, name=name)
+    return _define_layers()["skseq>WindowBaseline"](
+        outputs, steps=steps, future_shape=future_shape, name=name
+    )
 
 
 def monotone_quantiles(n_levels, anchor, name="quantiles"):

@@ -14,7 +14,15 @@ import numpy as np
 
 from ._backend import import_keras, quiet_keras_numpy_deprecation
 
-__all__ = ["MATERIALISE_BYTES", "TrainingData", "fit_network", "split_rows"]
+__all__ = [
+    "MATERIALISE_BYTES",
+    "TrainingData",
+    "as_floatx",
+    "fit_network",
+    "keras_inputs",
+    "split_rows",
+    "take_rows",
+]
 
 # Data whose gathered arrays (every stage of a window chain included) stay
 # under this size are materialised once; above it they are streamed.
@@ -41,20 +49,38 @@ class TrainingData:
 
         Returns
         -------
-        x : ndarray of shape (n_rows, ...)
+        x : ndarray of shape (n_rows, ...), or a tuple of them
+            The network's input, or its inputs for a network of several.
         y : ndarray of shape (n_rows, ...)
         """
         raise NotImplementedError
 
     @functools.cached_property
     def sample_shapes(self):
-        """Shapes of one input and one target, without the batch axis."""
+        """Shapes of one input (a tuple of them for several) and one target."""
         x, y = self.get(slice(0, 1))
+        if isinstance(x, tuple):
+            return tuple(part.shape[1:] for part in x), y.shape[1:]
         return x.shape[1:], y.shape[1:]
 
 
-def _as_floatx(keras, array):
+def as_floatx(keras, array):
+    """``array`` (or each array of a tuple of network inputs) in Keras floats."""
+    if isinstance(array, tuple):
+        return tuple(as_floatx(keras, part) for part in array)
     return np.asarray(array, dtype=keras.config.floatx())
+
+
+def keras_inputs(x):
+    """Network inputs as Keras takes them: a list for a network of several."""
+    return list(x) if isinstance(x, tuple) else x
+
+
+def take_rows(array, rows):
+    """``array[rows]``, or that of each array of a tuple of network inputs."""
+    if isinstance(array, tuple):
+        return tuple(part[rows] for part in array)
+    return array[rows]
 
 
 @functools.cache
@@ -86,7 +112,7 @@ def _batch_sequence_class():
         def __getitem__(self, index):
             start = index * self.batch_size
             x, y = self.data.get(self._order[start : start + self.batch_size])
-            return _as_floatx(keras, x), _as_floatx(keras, y)
+            return keras_inputs(as_floatx(keras, x)), as_floatx(keras, y)
 
     return BatchSequence
 
@@ -108,12 +134,12 @@ def split_rows(n_samples, n_validation):
 
 def _materialised(keras, data, train_rows, validation_rows):
     x, y = data.get(slice(None))
-    x, y = _as_floatx(keras, x), _as_floatx(keras, y)
+    x, y = as_floatx(keras, x), as_floatx(keras, y)
     n_train = len(train_rows)
     validation = None
     if validation_rows is not None:
-        validation = (x[n_train:], y[n_train:])
-    return (x[:n_train], y[:n_train]), validation
+        validation = (keras_inputs(take_rows(x, slice(n_train, None))), y[n_train:])
+    return (keras_inputs(take_rows(x, slice(None, n_train))), y[:n_train]), validation
 
 
 def fit_network(
