@@ -545,8 +545,10 @@ class SkseqForecaster(BaseForecaster):
         Returns
         -------
         params : list of dict
-            Keyword arguments of two test instances: a naive forecaster and a
-            scaled ridge pipeline.
+            Keyword arguments of three test instances: a naive forecaster, a
+            scaled ridge pipeline on every other window, and a ridge reading
+            all columns of X over the horizon.  Each fits one global model
+            in sktime's panel and hierarchical scenarios.
         """
         from sklearn.pipeline import make_pipeline
 
@@ -561,6 +563,11 @@ class SkseqForecaster(BaseForecaster):
                 ),
                 "window_length": 4,
                 "stride": 2,
+            },
+            {
+                "estimator": LinearWindowRegressor(alpha=1.0),
+                "window_length": 3,
+                "known_ahead": "all",
             },
         ]
 
