@@ -10,11 +10,13 @@ interval; coverage and width are averaged over all origins and steps ahead.
 
 skseq's forecasters enter through ``SkseqForecaster``:
 
-* ``ConformalForecaster`` (split conformal on the newest fifth of the
-  training windows, or ``cv=5`` time-ordered folds on a series too short
-  for that) around the naive, ridge and GRU forecasters;
-* ``GRUForecaster(loss="pinball")``: quantiles learned by the network;
-* the same, conformalised: ``ConformalForecaster(..., method="quantile")``.
+* ``ConformalForecaster`` with its defaults (split conformal on the newest
+  tenth of the training windows; ``cv=5`` time-ordered folds on airline,
+  too short for that) around the naive, ridge and GRU forecasters;
+* ``GRUForecaster(loss="pinball")``: quantiles learned by the network and
+  calibrated on its validation windows;
+* the same, conformalised on held-out windows:
+  ``ConformalForecaster(..., method="quantile", refit=False)``.
 
 Next to them, sktime's AutoETS and ARIMA (model-based intervals) and its
 ``ConformalIntervals`` around its naive forecaster.
@@ -22,8 +24,9 @@ Next to them, sktime's AutoETS and ARIMA (model-based intervals) and its
 Run: ``python benchmarks/bench_intervals.py`` from the repository root
 (needs the ``sktime`` extra, statsmodels and Keras).  ``--datasets
 airline,taylor`` runs a subset, ``--no-neural`` skips the GRU,
-``--no-stats`` sktime's models, ``--cv 5`` calibrates on 5 folds on every
-series.
+``--no-stats`` sktime's models, ``--only pinball`` the models whose name
+holds the text, ``--cv 5`` calibrates on 5 folds on every series,
+``--method scaled`` scales the conformal errors by each window's changes.
 """
 
 import argparse
@@ -168,7 +171,7 @@ def rolling_intervals(forecaster, y, settings, origin_step):
     return covered / count, width / count, time.perf_counter() - start
 
 
-def run_series(name, neural, conformal_cv, method, stats=True):
+def run_series(name, neural, conformal_cv, method, stats=True, only=None):
     series = SERIES[name]
     settings = series.settings
     y = load(name)
@@ -191,6 +194,8 @@ def run_series(name, neural, conformal_cv, method, stats=True):
     models = skseq_models(series, neural, calibration, method)
     if stats:
         models += sktime_models(series)
+    if only:
+        models = [(label, model) for label, model in models if only in label]
     for label, forecaster in models:
         try:
             coverage, width, seconds = rolling_intervals(forecaster, y, settings, step)
@@ -224,6 +229,9 @@ def main(argv=None):
         "--cv", type=int, default=None, help="ConformalForecaster's cv (folds)"
     )
     parser.add_argument(
+        "--only", default=None, help="run only the models whose name holds this text"
+    )
+    parser.add_argument(
         "--method",
         default="residual",
         choices=["residual", "scaled"],
@@ -240,6 +248,7 @@ def main(argv=None):
             conformal_cv=args.cv,
             method=args.method,
             stats=not args.no_stats,
+            only=args.only,
         )
     print(f"\npeak RSS: {peak_rss_mb():.0f} MB")
 
