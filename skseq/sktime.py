@@ -101,10 +101,10 @@ class SkseqForecaster(BaseForecaster):
         Observations per window: how far back the estimator looks.
     stride : int, default=1
         Train on every ``stride``-th window only, counted back from the
-        newest, which is always kept.  With long windows of a long series
-        (a week of half-hours) consecutive windows overlap almost entirely;
-        thinning them divides the cost of every training epoch by
-        ``stride``.
+        newest (of each series), which is always kept.  With long windows
+        of a long series (a week of half-hours) consecutive windows overlap
+        almost entirely; thinning them divides the cost of every training
+        epoch by ``stride``.
     known_ahead : "all", list of column names of X, or None, default=None
         Columns of ``X`` known in advance over the horizon (calendar
         features, holidays, planned prices, forecasts of the weather).
@@ -113,7 +113,8 @@ class SkseqForecaster(BaseForecaster):
         takes them from its ``X``, which must then cover steps ``1`` to
         ``horizon_`` after the last observation of every series.  Read by
         `~skseq.forecasting.LinearWindowRegressor` and the neural
-        forecasters; naive baselines ignore them.  None uses only the past
+        forecasters (``strategy="multioutput"``); naive baselines ignore
+        them.  None uses only the past
         of ``X``, and ``predict`` needs no ``X``.
 
     Attributes
@@ -128,7 +129,8 @@ class SkseqForecaster(BaseForecaster):
     See Also
     --------
     skseq.make_windows : How the series is cut into windows.
-    skseq.make_panel_windows : How the series of a panel are.
+    skseq.make_panel_windows : How the series of a panel are cut into
+        windows.
     sktime.forecasting.compose.ForecastByLevel : With ``groupby="local"``,
         one `SkseqForecaster` per series of a panel instead of a global one.
     sktime.forecasting.compose.make_reduction : sktime's reduction, which
