@@ -362,8 +362,10 @@ class SkseqForecaster(BaseForecaster):
         The windows carry the known-ahead values of ``X`` over the horizon
         when the forecaster reads any.
         """
-        # Every step up to horizon_, for the future blocks.
-        whole = ForecastingHorizon(np.arange(1, self.horizon_ + 1), freq=fh.freq)
+        whole = None
+        if self._known:
+            # Every step up to horizon_, for the future blocks.
+            whole = ForecastingHorizon(np.arange(1, self.horizon_ + 1), freq=fh.freq)
         if not self._is_panel:
             last = self._history.to_numpy()[np.newaxis, -self.window_length :]
             steps = self._steps_ahead(fh)[np.newaxis]
