@@ -44,6 +44,9 @@ class LevelRequest:
         else:
             coverages = check_levels(coverage, "coverage", ordered=False)
             pairs = np.column_stack([(1 - coverages) / 2, (1 + coverages) / 2])
+            # (1 - 0.8) / 2 is 0.09999999999999998: round, so that coverage
+            # 0.8 gives exactly the quantiles 0.1 and 0.9.
+            pairs = np.round(pairs, 12)
             self._shape = pairs.shape
             self.levels = pairs.ravel()
 

@@ -451,9 +451,8 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         for k, level in enumerate(levels):
             if level == 0.5:
                 continue
-            rank = (
-                np.ceil((n + 1) * level) if level > 0.5 else np.floor((n + 1) * level)
-            )
+            position = round((n + 1) * level, 9)
+            rank = np.ceil(position) if level > 0.5 else np.floor(position)
             rank = int(np.clip(rank, 1, n))
             shifts[:, k] = errors[rank - 1, :, k]
         return shifts

@@ -388,10 +388,10 @@ def _conformal_quantile(sorted_errors, levels):
     n = len(sorted_errors)
     ranks = []
     for level in levels:
-        if level >= 0.5:
-            rank = math.ceil((n + 1) * level)
-        else:
-            rank = math.floor((n + 1) * level)
+        # Rounded first, so that a level a hair off a multiple of
+        # 1 / (n + 1) keeps its rank.
+        position = round((n + 1) * level, 9)
+        rank = math.ceil(position) if level >= 0.5 else math.floor(position)
         if not 1 <= rank <= n:
             needed = math.ceil(max(level, 1 - level) / min(level, 1 - level))
             raise ValueError(

@@ -73,6 +73,19 @@ def test_intervals_are_the_central_quantiles_in_the_order_given(windows):
     )
 
 
+def test_a_coverage_gives_exactly_its_quantiles_at_whole_ranks(windows):
+    # 39 calibration windows: (n + 1) * 0.1 is 4, and (1 - 0.8) / 2 is a
+    # hair below 0.1 in floating point; both must pick the 4th error.
+    X, y, X_test, _ = windows
+    model = ConformalForecaster(NaiveForecaster(), calibration_fraction=39 / 400)
+    model.fit(X, y)
+    assert model.n_calibration_ == 39
+    assert_allclose(
+        model.predict(X_test, coverage=0.8),
+        model.predict(X_test, quantiles=[0.1, 0.9]),
+    )
+
+
 def test_the_kth_error_is_used_with_the_finite_sample_correction(windows):
     X, y, X_test, _ = windows
     model = ConformalForecaster(NaiveForecaster(), refit=False).fit(X, y)
