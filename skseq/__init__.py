@@ -22,6 +22,7 @@ from .forecasting import (
     NaiveForecaster,
     RNNForecaster,
 )
+from .text import RNNLanguageModel
 
 __version__ = "0.1.0"
 
@@ -33,6 +34,7 @@ __all__ = [
     "NaiveForecaster",
     "PanelWindows",
     "RNNForecaster",
+    "RNNLanguageModel",
     "SentimentRNNClassifier",
     "SequenceWindows",
     "ShortSeriesWarning",

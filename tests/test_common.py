@@ -30,6 +30,7 @@ from skseq.preprocessing import (
     SequenceScaler,
     WindowNormalizer,
 )
+from skseq.text import RNNLanguageModel
 
 ESTIMATORS = [
     NaiveForecaster(),
@@ -87,6 +88,7 @@ def test_sklearn_compatible_estimator(estimator, check):
 TEXT_ESTIMATORS = [
     TextTokenizer(),
     SentimentRNNClassifier(units=2, embedding_dim=2, epochs=1, random_state=0),
+    RNNLanguageModel(units=2, embedding_dim=2, epochs=1, random_state=0),
 ]
 DATA_FREE_CHECKS = [
     check_get_params_invariance,
