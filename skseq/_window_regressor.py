@@ -132,7 +132,11 @@ class BaseWindowRegressor(RegressorMixin, BaseEstimator):
 
 def _check_known_layout(estimator, geometry):
     """Raise unless ``geometry`` has the known-ahead inputs seen in ``fit``."""
-    fitted = (tuple(estimator.known_columns_), estimator.future_length_)
+    # Estimators pickled before known-ahead inputs existed read none.
+    fitted = (
+        tuple(getattr(estimator, "known_columns_", ())),
+        getattr(estimator, "future_length_", 0),
+    )
     if (geometry.known_columns, geometry.future_length) == fitted:
         return
 

@@ -175,19 +175,19 @@ def test_naive_forecaster_ignores_the_future_block():
 
 def test_neural_forecaster_reads_the_future_block():
     X, y = _determined(n=200)
-    model = GRUForecaster(units=4, epochs=2, baseline=None, random_state=0)
-    model.fit(X, y)
+    model = GRUForecaster(units=4, epochs=1, random_state=0).fit(X, y)
     shapes = [tuple(shape[1:]) for shape in model.model_.input_shape]
     assert shapes == [(5, 2), (2, 1)]
+    assert (model.known_columns_, model.future_length_) == ((1,), 2)
     predictions = model.predict(X[-7:])
-    assert predictions.shape == (7, 2)
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(restored.predict(X[-7:]), predictions)
     # The ridge baseline reads the block too: the network cannot beat it
     # here, and it alone is exact.
-    linear = GRUForecaster(units=4, epochs=1, random_state=0).fit(X, y)
-    assert not linear.uses_network_
-    np.testing.assert_allclose(linear.predict(X), y, atol=1e-3)
+    assert not model.uses_network_
+    np.testing.assert_allclose(model.predict(X), y, atol=1e-3)
+    with pytest.raises(ValueError, match="no known-ahead columns, but GRU"):
+        model.predict(_without_known(X, y)[0])
 
 
 @pytest.mark.parametrize("strategy", ["recursive", "seq2seq"])

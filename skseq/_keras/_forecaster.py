@@ -575,15 +575,22 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         None without future blocks, or with ``scaling=None`` (the network
         then reads them as given).
         """
-        if not windows.geometry.known_columns or self.scaling is None:
+        known = windows.geometry.known_columns
+        if not known or self.scaling is None:
             return None
-        blocks = [
-            windows.take_future(slice(start, start + 4096)).astype(np.float64)
-            for start in range(0, len(windows), 4096)
-        ]
-        values = np.concatenate(blocks).reshape(-1, len(windows.geometry.known_columns))
-        mean, var = values.mean(axis=0), values.var(axis=0)
-        return mean, safe_scale(var, mean, len(values))
+        count, mean, m2 = 0, np.zeros(len(known)), np.zeros(len(known))
+        # Block by block (pairwise merge): the blocks of every window
+        # together can be far larger than the series.
+        for start in range(0, len(windows), 4096):
+            block = windows.take_future(slice(start, start + 4096))
+            values = block.reshape(-1, len(known)).astype(np.float64)
+            n, block_mean = len(values), values.mean(axis=0)
+            delta = block_mean - mean
+            m2 += ((values - block_mean) ** 2).sum(axis=0)
+            m2 += delta**2 * count * n / (count + n)
+            mean = mean + delta * n / (count + n)
+            count += n
+        return mean, safe_scale(m2 / count, mean, count)
 
     def _network_inputs(self, batch):
         """A batch's windows, with its (standardised) future block if any."""

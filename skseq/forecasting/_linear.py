@@ -122,8 +122,9 @@ class LinearWindowRegressor(BaseWindowRegressor):
     def _predict_batch(self, batch):
         flat = flat_inputs(batch).astype(np.float64)
         coef = self.coef_.reshape(self.n_outputs_, -1)
-        if self.future_coef_ is not None:
-            future = self.future_coef_.reshape(self.n_outputs_, -1)
+        future_coef = getattr(self, "future_coef_", None)  # older pickles
+        if future_coef is not None:
+            future = future_coef.reshape(self.n_outputs_, -1)
             coef = np.concatenate([coef, future], axis=1)
         forecast = flat @ coef.T + self.intercept_
         return batch.inverse_targets(forecast)

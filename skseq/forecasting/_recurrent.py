@@ -32,6 +32,8 @@ _TRAINING_PARAMETERS = """\
         steps with ``delay=1`` only).  ``"seq2seq"``: every time step is
         trained on the ``horizon`` values that follow it and the forecast is
         the last step's output (Hands-On ML's best multi-step model).
+        Windows with known-ahead columns need ``"multioutput"``: their
+        future block is concatenated to the last state.
     scaling : {"standard", "window"} or None, default="standard"
         Scaling of inputs and targets inside the forecaster, reversed on the
         forecasts.  ``"standard"``: every feature standardised with the mean
@@ -159,6 +161,11 @@ _FITTED_ATTRIBUTES = """\
         the network's (scaled) target units, so that it holds its level on
         the validation windows (zero without early stopping, and for the
         median).
+    known_columns_ : tuple of int
+        Feature columns known ahead, whose future blocks the network reads
+        (``make_windows(..., known_ahead=...)``); empty when there are none.
+    future_length_ : int
+        Steps of those future blocks (0 without).
 """
 
 
