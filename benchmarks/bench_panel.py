@@ -24,7 +24,7 @@ Three tables:
     MAE in each variable's units on the last 60 days.
 
 Run: ``python benchmarks/bench_panel.py`` from the repository root (about
-ten minutes on 2 cores); ``--parts a,c`` runs some tables, ``--seeds 0`` one
+eight minutes on 2 cores); ``--parts a,c`` runs some tables, ``--seeds 0`` one
 seed.
 """
 
