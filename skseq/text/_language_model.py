@@ -568,7 +568,7 @@ def _documents(X, name, *, allow_empty):
             f"`{name}` must be an iterable of str documents, got a single "
             f"{type(X).__name__} ({X!r:.40}); wrap it in a list: [text]."
         )
-    if X is None or hasattr(X, "tocsr") or np.ndim(X) > 1:
+    if X is None or hasattr(X, "tocsr") or getattr(X, "ndim", 1) > 1:
         raise TypeError(
             f"`{name}` must be an iterable of str documents, got "
             f"{type(X).__name__}{'' if X is None else f' of shape {np.shape(X)}'}."
