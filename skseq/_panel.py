@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ._geometry import WindowGeometry
+from ._known_ahead import _check_known_finite, _refuse_known_targets
 from ._panel_input import (
     PanelSource,
     check_times,
@@ -23,16 +23,14 @@ from ._panel_input import (
     time_kind,
 )
 from ._param_validation import StrOptions, validate_params
+from ._series_input import _check_columns, _Columns, _read_only
 from ._windows import (
     _STEPS,
     SequenceWindows,
     _base_state,
-    _check_columns,
-    _check_known_finite,
-    _Columns,
     _compact,
-    _read_only,
-    _refuse_known_targets,
+    _gather_targets,
+    _regular_geometry,
 )
 
 __all__ = ["PanelWindows", "ShortSeriesWarning", "make_panel_windows"]
@@ -539,19 +537,9 @@ def make_panel_windows(
     )
     # Time order, series order within a time: the newest windows come last.
     ends = ends[np.argsort(layout.keys_at(ends), kind="stable")]
-    target_rows = ends[:, np.newaxis] + delay + np.arange(horizon)
-    y = source.values[target_rows[:, :, np.newaxis], np.asarray(columns)]
-    y = y.astype(np.float64, copy=False).reshape(len(ends), horizon * len(columns))
-    if y.shape[1] == 1:
-        y = y[:, 0]
-    geometry = WindowGeometry.regular(
-        window_length,
-        sampling_rate=sampling_rate,
-        delay=delay,
-        target_columns=columns,
-        n_features=n_features,
-        known_columns=known,
-        future_length=horizon,
+    y = _gather_targets(source.values, ends, columns, delay, horizon)
+    geometry = _regular_geometry(
+        window_length, sampling_rate, delay, horizon, columns, n_features, known
     )
     base = _read_only(source.values)
     return PanelWindows(base, ends - (span - 1), geometry, layout=layout), y

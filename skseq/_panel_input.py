@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ._windows import _series_to_array
+from ._series_input import _series_to_array
 
 __all__ = [
     "PanelSource",
