@@ -318,7 +318,7 @@ def _rebuild_panel(base_state, positions, raw_geometry, operations, layout):
     )
 
 
-def _check_target(target, n_features, names, source, id_column, time_column):
+def _check_target(target, n_features, names, id_column, time_column):
     if target is None:
         if n_features != 1:
             listing = "" if names is None else f" {names}"
@@ -362,7 +362,8 @@ def _skip_short(source, need, short_series):
             message + " Pass short_series='warn' or 'skip' to leave them out."
         )
     if short_series == "warn":
-        warnings.warn(message, ShortSeriesWarning, stacklevel=3)
+        # Past make_panel_windows and its parameter check, to the caller.
+        warnings.warn(message, ShortSeriesWarning, stacklevel=4)
     keep = lengths >= need
     rows = np.repeat(keep, lengths)
     times = None if source.times is None else source.times[rows]
@@ -522,7 +523,7 @@ def make_panel_windows(
     source = read_panel(data, id_column, time_column)
     check_times(source)
     names, n_features = source.names, source.values.shape[1]
-    columns = _check_target(target, n_features, names, source, id_column, time_column)
+    columns = _check_target(target, n_features, names, id_column, time_column)
     known = ()
     if known_ahead is not None:
         known = _check_columns(known_ahead, n_features, names, "known_ahead")

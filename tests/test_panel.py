@@ -139,8 +139,10 @@ def test_short_series_are_counted_named_or_refused():
     with pytest.warns(
         ShortSeriesWarning,
         match=r"4 of 7 series .*\(5 steps\).* 'b' \(3 steps\), 'd' \(2 steps\), 'e'",
-    ):
+    ) as caught:
         X, _ = make_panel_windows(panel, window_length=4)
+    # The warning points at the call, not into skseq or its parameter check.
+    assert [w.filename for w in caught] == [__file__]
     assert sorted(set(X.series_ids)) == ["a", "c", "f"]
     assert X.series.tolist() == ["a", "c", "f"]
     with pytest.raises(ValueError, match="4 of 7 series are shorter"):
