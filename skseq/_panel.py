@@ -447,10 +447,10 @@ def make_panel_windows(
           hierarchy, where the id is the tuple of all levels but the last.
 
         Times are checked within each series: they must be present,
-        increasing, without repeats and, for dates, durations, periods and
-        integers, evenly spaced (calendar steps such as month starts count
-        as even).  Values must be finite numbers; a string or categorical
-        value column is refused by name.
+        increasing, without repeats and evenly spaced (calendar steps such
+        as month starts count as even, float times up to rounding); dates
+        of all series need one time zone.  Values must be finite numbers; a
+        string or categorical value column is refused by name.
     window_length : int
         Steps per window (after sampling).
     horizon : int, default=1

@@ -263,6 +263,7 @@ def check_times(source):
         return
     keys = time_keys(times)
     if keys is None:
+        _refuse_mixed_zones(source)
         raise ValueError(
             f"{source.where['time']} holds {times.dtype} values; the times of "
             "a panel must be dates, durations, periods or numbers, of one kind "
@@ -282,8 +283,31 @@ def check_times(source):
     steps = np.diff(keys)
     _check_order(source, same & (steps < 0), "sort")
     _check_order(source, same & (steps == 0), "dedupe")
-    if time_kind(times) != "number" or times.dtype.kind in "iu":
-        _check_spacing(source, keys, steps, same)
+    _check_spacing(source, keys, steps, same)
+
+
+def _refuse_mixed_zones(source):
+    """Raise when the dates of the series are in different time zones."""
+    zones = {
+        str(time.tz) if time.tz is not None else "no time zone"
+        for time in source.times
+        if isinstance(time, pd.Timestamp)
+    }
+    if len(zones) > 1:
+        raise ValueError(
+            f"{source.where['time']} holds dates in different time zones "
+            f"({', '.join(sorted(zones))}); the series of a panel are cut at "
+            "the same dates, so their times need one zone. Convert them to one "
+            "first, e.g. with tz_convert('UTC') (tz_localize(zone) for dates "
+            "without a zone)."
+        )
+
+
+def _same_step(steps, usual, inexact):
+    """Whether ``steps`` equal the ``usual`` step; float times up to rounding."""
+    if inexact:
+        return np.isclose(steps, usual, rtol=1e-6, atol=0)
+    return steps == usual
 
 
 def _check_order(source, bad, problem):
@@ -309,10 +333,11 @@ def _check_order(source, bad, problem):
 
 
 def _check_spacing(source, keys, steps, same):
+    inexact = keys.dtype.kind == "f"
     first = source.starts[:-1]
     # Each step against the first step of its series.
     reference = steps[np.minimum(first, len(steps) - 1)][source.row_series()[:-1]]
-    uneven = np.flatnonzero(same & (steps != reference))
+    uneven = np.flatnonzero(same & ~_same_step(steps, reference, inexact))
     if not uneven.size:
         return
     codes = np.unique(np.searchsorted(source.starts, uneven + 1, side="right") - 1)
@@ -322,13 +347,17 @@ def _check_spacing(source, keys, steps, same):
         if isinstance(times, pd.DatetimeIndex) and pd.infer_freq(times) is not None:
             continue  # months, business days: calendar steps of unequal length
         local = np.diff(keys[rows])
-        values, counts = np.unique(local, return_counts=True)
-        usual = values[np.argmax(counts)]
-        k = int(np.flatnonzero(local != usual)[0]) + 1
-        usual_step = (
-            times[int(np.flatnonzero(local == usual)[0]) + 1]
-            - times[int(np.flatnonzero(local == usual)[0])]
-        )
+        if inexact:
+            usual = np.median(local)
+        else:
+            values, counts = np.unique(local, return_counts=True)
+            usual = values[np.argmax(counts)]
+        regular = _same_step(local, usual, inexact)
+        if regular.all():
+            continue  # the first step was a little off, within rounding
+        k = int(np.flatnonzero(~regular)[0]) + 1
+        j = int(np.flatnonzero(regular)[0])
+        usual_step = times[j + 1] - times[j]
         raise ValueError(
             f"{source.where['time']} is unevenly spaced in series "
             f"{source.series[code]!r}: most steps are {usual_step} but "

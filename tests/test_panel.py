@@ -227,6 +227,38 @@ def test_bad_long_frames_name_the_column_and_where(change, match):
         )
 
 
+def test_float_times_are_checked_for_gaps_up_to_rounding():
+    def panel(times):
+        return {
+            "a": pd.Series(np.arange(4.0), index=[0.0, 0.5, 1.0, 1.5]),
+            "b": pd.Series(np.arange(len(times), dtype=float), index=times),
+        }
+
+    with pytest.raises(
+        ValueError, match=r"unevenly spaced in series 'b': most steps are 0.5 but 50.0"
+    ):
+        make_panel_windows(panel([0, 0.5, 1, 1.5, 50, 50.5]), window_length=2)
+    # Steps of 0.1 are not exact in binary, nor far from zero.
+    X, _ = make_panel_windows(panel(1e6 + 0.1 * np.arange(30)), window_length=2)
+    assert len(X) == 2 + 28
+
+
+@pytest.mark.parametrize("other", ["UTC", None])
+def test_series_in_different_time_zones_are_refused_by_zone(other):
+    days = pd.date_range("2024-01-01", periods=5, tz="Europe/Berlin")
+    panel = {
+        "a": pd.Series(np.arange(5.0), index=days),
+        "b": pd.Series(np.arange(5.0), index=days.tz_convert(other)),
+    }
+    zone = "UTC" if other else "no time zone"
+    with pytest.raises(
+        ValueError,
+        match=rf"different time zones \((Europe/Berlin, {zone}|{zone}, "
+        rf"Europe/Berlin)\).*tz_convert\('UTC'\)",
+    ):
+        make_panel_windows(panel, window_length=2)
+
+
 @pytest.mark.parametrize(
     ("arguments", "match"),
     [
