@@ -20,6 +20,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from ._panel import make_panel_windows
+from ._panel_input import check_times, read_panel
 from ._param_validation import (
     Interval,
     Options,
@@ -333,8 +334,12 @@ class SkseqForecaster(BaseForecaster):
             )
         new = _stack(y, X if self._uses_X else None)
         old = self._history
-        self._history = pd.concat([old[~old.index.isin(new.index)], new])
-        self._history = self._history.sort_index()
+        history = pd.concat([old[~old.index.isin(new.index)], new]).sort_index()
+        if isinstance(history.index, pd.MultiIndex):
+            # As a refit would: a gap before the new rows would silently
+            # join distant steps in the last windows.
+            _check_recent_times(history, new, self.window_length)
+        self._history = history
         if update_params:
             self._fit_estimator()
         return self
@@ -350,6 +355,10 @@ class SkseqForecaster(BaseForecaster):
         One row per series of a panel (their last times may differ), a 1-D
         array for a single series.
         """
+        if self._is_panel and fh.is_relative:
+            # The same steps after every series' end: no need for its dates.
+            steps = np.asarray(fh.to_numpy(), dtype=int)
+            return np.tile(steps, (len(self._series_ends()), 1))
         if self._is_panel:
             return self._panel_steps(fh, self._series_ends())[0]
         # sktime has already refused in-sample steps (capability:insample),
@@ -373,6 +382,8 @@ class SkseqForecaster(BaseForecaster):
             times = whole.to_absolute_index(self.cutoff) if self._known else None
             return self._as_windows(last, X, times), steps, index
         ends = self._series_ends()
+        # Too short a series is refused by name before its dates are read.
+        last = self._last_rows(ends)
         steps, index = self._panel_steps(fh, ends)
         beyond = np.flatnonzero((steps > self.horizon_).any(axis=1))
         if beyond.size:
@@ -384,7 +395,7 @@ class SkseqForecaster(BaseForecaster):
                 "series first, or fit with a longer fh."
             )
         times = self._panel_steps(whole, ends)[1] if self._known else None
-        return self._as_windows(self._last_rows(ends), X, times), steps, index
+        return self._as_windows(last, X, times), steps, index
 
     def _as_windows(self, last, X, times):
         """Windows of the ``last`` rows, with the future of ``X`` at ``times``."""
@@ -451,19 +462,29 @@ class SkseqForecaster(BaseForecaster):
         """Steps of ``fh`` after each series' last time, and their index.
 
         Each series counts ``fh`` from its own last time, as sktime does when
-        it forecasts a panel series by series; series ending at the same
-        time share the work.
+        it forecasts a panel series by series, in the frequency of ``fh``
+        or, without one, in the frequency of its own dates; series ending at
+        the same time in the same frequency share the work.
         """
-        times = self._history.index.get_level_values(-1)
-        last = self._history.index.get_indexer(ends)
-        codes, origins = pd.factorize(ends.get_level_values(-1))
+        end_times = ends.get_level_values(-1)
+        freqs = self._series_freqs(fh, ends)
+        groups, codes = {}, np.empty(len(ends), dtype=np.intp)
+        for k, key in enumerate(zip(end_times, map(str, freqs))):
+            codes[k] = groups.setdefault(key, len(groups))
         steps = np.empty((len(ends), len(fh)), dtype=int)
         absolute = []
-        for code in range(len(origins)):
-            k = last[np.argmax(codes == code)]
-            cutoff = _cutoff_of(times[max(k - 2, 0) : k + 1])
-            steps[codes == code] = fh.to_relative(cutoff).to_numpy()
-            absolute.append(fh.to_absolute_index(cutoff))
+        for code in range(len(groups)):
+            k = int(np.argmax(codes == code))
+            cutoff = end_times[[k]]
+            if freqs[k] is not None:
+                cutoff.freq = freqs[k]
+            # A copy: sktime's horizons take the frequency of every cutoff
+            # they meet, and would then refuse the next series' frequency.
+            series_fh = ForecastingHorizon(
+                fh.to_pandas(), is_relative=fh.is_relative, freq=freqs[k]
+            )
+            steps[codes == code] = series_fh.to_relative(cutoff).to_numpy()
+            absolute.append(series_fh.to_absolute_index(cutoff))
         absolute = absolute[0].append(absolute[1:])
         rows = (codes[:, np.newaxis] * len(fh) + np.arange(len(fh))).ravel()
         ids = ends.droplevel(-1).repeat(len(fh))
@@ -472,6 +493,24 @@ class SkseqForecaster(BaseForecaster):
             [*levels, absolute.take(rows)], names=ends.names
         )
         return steps, index
+
+    def _series_freqs(self, fh, ends):
+        """Frequency of the dates of each series: that of ``fh`` if it has one.
+
+        Otherwise inferred from the series' own dates; None for times that
+        are not dates.
+        """
+        times = self._history.index.get_level_values(-1)
+        if not isinstance(times, pd.DatetimeIndex):
+            return [None] * len(ends)
+        if fh.freq is not None:
+            return [fh.freq] * len(ends)
+        last = self._history.index.get_indexer(ends)
+        first = np.concatenate([[0], last[:-1] + 1])
+        return [
+            _infer_freq(times[a : b + 1], ends.droplevel(-1)[k])
+            for k, (a, b) in enumerate(zip(first, last))
+        ]
 
     def _last_rows(self, ends):
         """The last ``window_length`` rows of every series, one window each."""
@@ -611,16 +650,34 @@ def _stack(y, X):
     return frame
 
 
-def _cutoff_of(times):
-    """sktime's cutoff after ``times``, the last steps of one series.
+def _check_recent_times(history, new, window_length):
+    """Refuse uneven times in the newest rows of the series that ``new`` updates.
 
-    The frequency of dates, which a panel's time level does not carry, is
-    inferred from those steps, so that ``fh`` can count in them.
+    The rows checked are each updated series' last ``window_length`` rows
+    before its new ones, and those.
     """
-    cutoff = times[[-1]]
-    if isinstance(times, pd.DatetimeIndex) and len(times) == 3:
-        cutoff.freq = pd.infer_freq(times)
-    return cutoff
+    ids = new.index.droplevel(-1)
+    updated = history[history.index.droplevel(-1).isin(ids.unique())]
+    levels = list(range(history.index.nlevels - 1))
+    n_new = pd.Series(0, index=ids).groupby(level=levels).size().max()
+    recent = updated.groupby(level=levels, sort=False).tail(n_new + window_length)
+    check_times(read_panel(recent, None, None))
+
+
+def _infer_freq(times, series):
+    """The frequency of the dates ``times`` of one series, or raise."""
+    try:
+        freq = pd.infer_freq(times)
+    except ValueError:  # fewer than three dates
+        freq = None
+    if freq is None:
+        raise ValueError(
+            f"Cannot tell the frequency of series {series!r} from its "
+            f"{len(times)} date(s) ending {times[-1]}, so fh cannot count steps "
+            "after it. Give fh a frequency, e.g. ForecastingHorizon([1, 2], "
+            "freq='D'), or give the series at least three evenly spaced dates."
+        )
+    return freq
 
 
 def _pick_steps(forecast, steps, n_levels=1):
@@ -641,8 +698,9 @@ def _refuse_short(lengths, series, needed, purpose, horizon=None):
         return
     listing = ", ".join(f"{series[k]!r} ({lengths[k]})" for k in short[:5])
     more = f" and {short.size - 5} more" if short.size > 5 else ""
-    count = f"window_length + max(fh) = {needed - horizon} + {horizon}"
-    count = "window_length" if horizon is None else count
+    count = "window_length"
+    if horizon is not None:
+        count = f"window_length + max(fh) = {needed - horizon} + {horizon}"
     raise ValueError(
         f"SkseqForecaster needs at least {count} = {needed} observations of "
         f"every series {purpose}; {short.size} of {len(lengths)} series have "

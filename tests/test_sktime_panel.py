@@ -300,3 +300,64 @@ def test_absolute_fh_counts_from_each_series_last_day():
     np.testing.assert_allclose(
         y_pred.loc["west"].to_numpy()[:, 0], y.loc["west"].iloc[-1, 0]
     )
+
+
+def _frames(**series):
+    return pd.concat(
+        {
+            key: pd.DataFrame({"v": np.arange(len(t), dtype=float)}, index=t)
+            for key, t in series.items()
+        },
+        names=["id", "t"],
+    )
+
+
+def test_business_days_ending_on_a_friday_are_counted_in_business_days():
+    days = pd.bdate_range("2024-01-01", periods=20)  # Monday to Friday, Jan 26
+    y = _frames(a=days, c=days[:-1])  # c ends on Thursday
+    forecaster = SkseqForecaster(NaiveForecaster(), window_length=3)
+    y_pred = forecaster.fit(y, fh=[1, 2]).predict()
+    friday, monday, tuesday = pd.to_datetime(["2024-01-26", "2024-01-29", "2024-01-30"])
+    assert list(y_pred.loc["a"].index) == [monday, tuesday]
+    assert list(y_pred.loc["c"].index) == [friday, monday]
+
+
+def test_each_series_counts_fh_in_the_frequency_of_its_own_dates():
+    days = pd.date_range("2024-01-01", periods=20)
+    hours = pd.date_range(end=days[-1], periods=3, freq="h")
+    forecaster = SkseqForecaster(NaiveForecaster(), window_length=1)
+    y_pred = forecaster.fit(_frames(a=days, c=hours), fh=[1]).predict()
+    assert y_pred.loc["a"].index[0] == days[-1] + pd.Timedelta("1D")
+    assert y_pred.loc["c"].index[0] == days[-1] + pd.Timedelta("1h")
+    # Two dates of its own do not tell the step, whatever the other series do.
+    forecaster.fit(_frames(a=days, c=hours[1:] + pd.Timedelta("3h")), fh=[1])
+    with pytest.raises(
+        ValueError, match=r"frequency of series 'c' from its 2 date\(s\) ending "
+    ):
+        forecaster.predict()
+
+
+def test_predict_names_a_new_series_too_short_to_forecast_from():
+    days = pd.date_range("2024-01-01", periods=30)
+    forecaster = SkseqForecaster(NaiveForecaster(), window_length=3)
+    forecaster.fit(_frames(a=days), fh=[1])
+    forecaster.update(_frames(b=days[-2:]), update_params=False)
+    with pytest.raises(
+        ValueError, match=r"at least window_length = 3 observations .* 'b' \(2\)"
+    ):
+        forecaster.predict()
+
+
+@pytest.mark.parametrize("update_params", [False, True])
+def test_update_after_a_gap_is_refused(update_params):
+    days = pd.date_range("2024-01-01", periods=30)
+    forecaster = SkseqForecaster(NaiveForecaster(), window_length=3)
+    forecaster.fit(_frames(a=days, b=days), fh=[1])
+    later = _frames(a=pd.date_range("2024-03-01", periods=2))
+    with pytest.raises(
+        ValueError,
+        match=r"unevenly spaced in series 'a': .* 2024-03-01 00:00:00 is 31 days",
+    ):
+        forecaster.update(later, update_params=update_params)
+    # Nothing was added: the forecasts still follow the training data.
+    assert forecaster.predict().loc["a"].index[0] == days[-1] + pd.Timedelta("1D")
