@@ -38,6 +38,9 @@ class WindowGeometry:
     future_length : int, default=0
         Steps of the future block: the target steps ``delay, ...,
         delay + future_length - 1`` after the last observed step.
+    horizon : int or None, default=None
+        Target steps per window, when the windows were cut with their
+        targets (`make_windows`); None when unknown.
     """
 
     offsets: tuple
@@ -46,6 +49,7 @@ class WindowGeometry:
     n_features: int
     known_columns: tuple = ()
     future_length: int = 0
+    horizon: int | None = None
 
     @classmethod
     def regular(
@@ -58,6 +62,7 @@ class WindowGeometry:
         n_features=1,
         known_columns=(),
         future_length=0,
+        horizon=None,
     ):
         """Geometry of evenly spaced windows such as `make_windows` builds."""
         offsets = tuple(
@@ -71,6 +76,7 @@ class WindowGeometry:
             int(n_features),
             tuple(int(c) for c in known_columns),
             int(future_length) if known_columns else 0,
+            None if horizon is None else int(horizon),
         )
 
     @property

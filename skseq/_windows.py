@@ -605,6 +605,7 @@ def _regular_geometry(
         n_features=n_features,
         known_columns=known,
         future_length=horizon,
+        horizon=horizon,
     )
 
 

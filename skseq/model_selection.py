@@ -39,8 +39,8 @@ class PanelTimeSeriesSplit(BaseCrossValidator):
     Times come from `~skseq.PanelWindows` (built by
     `~skseq.make_panel_windows`): the time column or index of the series, or
     their step numbers.  Windows of one series from `~skseq.make_windows`
-    are split by their steps in the series, with the horizon read from
-    ``y``; any other array is split by row, one time step per row, as
+    are split by their steps in the series, with the horizon they were
+    made with; any other array is split by row, one time step per row, as
     `~sklearn.model_selection.TimeSeriesSplit` does.  On one series with
     ``horizon=1`` the folds are those of ``TimeSeriesSplit`` with the same
     parameters.
@@ -128,7 +128,8 @@ class PanelTimeSeriesSplit(BaseCrossValidator):
         X : PanelWindows, SequenceWindows or array-like of shape (n_windows, ...)
             The windows to split.
         y : array-like of shape (n_windows,) or (n_windows, horizon * n_targets)
-            Targets; only read for windows of one series, for their horizon.
+            Targets; only read for their horizon, for windows of one series
+            that do not record it.
         groups : None
             Ignored: the series come from ``X``.
 
@@ -229,7 +230,16 @@ def _target_times(X, y):
 
 
 def _horizon(windows, y):
-    if y is None or np.ndim(y) < 2:
+    """Target steps per window: as recorded by `make_windows`, else from ``y``."""
+    if windows._raw_geometry.horizon is not None:
+        return windows._raw_geometry.horizon
+    if y is None:
+        raise ValueError(
+            "These windows do not record how many steps their targets span, "
+            "so the training targets could overlap the test block: pass y to "
+            "split, or build the windows with make_windows."
+        )
+    if np.ndim(y) < 2:
         return 1
     n_targets = len(windows._raw_geometry.target_columns or (0,))
     return max(1, np.shape(y)[1] // n_targets)

@@ -8,10 +8,12 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_val_sco
 
 from skseq import (
     PanelWindows,
+    SequenceWindows,
     ShortSeriesWarning,
     make_panel_windows,
     make_windows,
 )
+from skseq._geometry import WindowGeometry
 from skseq.forecasting import LinearWindowRegressor
 from skseq.model_selection import PanelTimeSeriesSplit
 from skseq.preprocessing import LookbackWindow, SeasonalDifferencer, SequenceScaler
@@ -378,8 +380,17 @@ def test_one_series_gives_the_folds_of_timeseriessplit(params):
 
 def test_windows_of_one_series_keep_targets_out_of_the_past():
     X, y = make_windows(np.arange(60.0), window_length=5, horizon=4)
-    for train, test in PanelTimeSeriesSplit(n_splits=3, test_size=5).split(X, y):
-        assert y[train].max() < y[test][:, 0].min()
+    cv = PanelTimeSeriesSplit(n_splits=3, test_size=5)
+    # Without y the splitter reads the horizon that the windows were made with.
+    for given in (y, None):
+        for train, test in cv.split(X, given):
+            assert y[train].max() < y[test][:, 0].min()
+    unknown = SequenceWindows(X._base, X._positions, WindowGeometry.regular(5))
+    assert [t.tolist() for f in cv.split(unknown, y) for t in f] == [
+        t.tolist() for f in cv.split(X) for t in f
+    ]
+    with pytest.raises(ValueError, match="do not record how many steps .* pass y"):
+        next(cv.split(unknown))
 
 
 def test_grid_search_and_cross_val_score_on_a_panel():

@@ -9,6 +9,7 @@ from sklearn.pipeline import make_pipeline
 
 from skseq import make_windows
 from skseq.forecasting import NaiveForecaster
+from skseq.model_selection import PanelTimeSeriesSplit
 from skseq.plotting import plot_cv_splits, plot_forecast, plot_learning_curves
 from skseq.preprocessing import SequenceScaler
 
@@ -153,6 +154,15 @@ def test_cv_splits_mark_training_and_test_windows_of_each_split():
         "split 2",
         "split 3",
     ]
+
+
+def test_cv_splits_without_y_keep_multi_step_targets_out_of_the_test_block():
+    X, y = make_windows(np.arange(60.0), window_length=5, horizon=4)
+    cv = PanelTimeSeriesSplit(n_splits=2, test_size=5)
+    lines = plot_cv_splits(cv, X).get_lines()
+    for k, (train, test) in enumerate(cv.split(X, y)):
+        np.testing.assert_array_equal(_line_data(lines[2 * k])[0], train + 4)
+        np.testing.assert_array_equal(_line_data(lines[2 * k + 1])[0], test + 4)
 
 
 def test_without_matplotlib_says_what_to_install(monkeypatch):
