@@ -340,7 +340,11 @@ def plot_cv_splits(cv, X, y=None, ax=None):
     windows = as_windows(X)
     panel = isinstance(windows, PanelWindows)
     if panel:
-        times = windows.end_times.to_numpy()
+        times = windows.end_times
+        if isinstance(times, pd.PeriodIndex):
+            # matplotlib draws dates, not periods: each at its start.
+            times = times.to_timestamp()
+        times = times.to_numpy()
     else:
         times = _window_times(windows, None, [0])[:, 0]
     ax = _new_axes(ax)

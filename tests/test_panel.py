@@ -449,12 +449,16 @@ def test_groups_are_ignored_with_a_warning():
         list(PanelTimeSeriesSplit(n_splits=2).split(X, groups=np.zeros(len(X))))
 
 
-def test_plot_cv_splits_shows_the_panel_folds_by_date():
+@pytest.mark.parametrize("periods", [False, True])
+def test_plot_cv_splits_shows_the_panel_folds_by_date(periods):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     from skseq.plotting import plot_cv_splits
 
-    X, y = _panel_windows()
+    panel = {key: _series(key) for key in LENGTHS}
+    if periods:
+        panel = {key: series.to_period() for key, series in panel.items()}
+    X, y = make_panel_windows(panel, window_length=4, target="load")
     ax = plot_cv_splits(PanelTimeSeriesSplit(n_splits=2, test_size=3), X, y)
     lines = ax.get_lines()
     assert len(lines) == 4
