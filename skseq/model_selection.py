@@ -24,6 +24,7 @@ from ._windows import SequenceWindows
 __all__ = ["PanelTimeSeriesSplit"]
 
 _DURATION = [str, datetime.timedelta, np.timedelta64]
+_DAY = pd.Timedelta("1D").value
 
 
 class PanelTimeSeriesSplit(BaseCrossValidator):
@@ -56,7 +57,8 @@ class PanelTimeSeriesSplit(BaseCrossValidator):
         Length of each test block: an int counts the distinct first-target
         times of the windows (time steps of the panel), a duration (a
         `pandas.Timedelta`, `datetime.timedelta` or a string such as
-        ``"7D"``) is a span of dates.  None uses
+        ``"7D"``) is a span of dates; whole days are counted in the local
+        dates of zone-aware times, across changes of daylight saving time.  None uses
         ``n_times // (n_splits + 1)`` steps.
     gap : int or duration, default=0
         Time steps (or a span of dates) between the last training target and
@@ -153,13 +155,14 @@ class PanelTimeSeriesSplit(BaseCrossValidator):
             caller_name=type(self).__name__,
         )
         first, last, kind = _target_times(X, y)
+        zone = _time_zone(X)
         axis = np.unique(first)
-        starts = self._test_starts(axis, kind)
+        starts = self._test_starts(axis, kind, zone)
         for k, start in enumerate(starts):
             test = first >= axis[start]
             if k + 1 < len(starts):
                 test &= first < axis[starts[k + 1]]
-            train = self._train_mask(axis, start, first, last, kind)
+            train = self._train_mask(axis, start, first, last, kind, zone)
             if not train.any():
                 raise ValueError(
                     f"Fold {k + 1} of {self.n_splits} has no training windows: "
@@ -170,7 +173,7 @@ class PanelTimeSeriesSplit(BaseCrossValidator):
                 )
             yield np.flatnonzero(train), np.flatnonzero(test)
 
-    def _test_starts(self, axis, kind):
+    def _test_starts(self, axis, kind, zone):
         """Position on ``axis`` of the first time of each test block."""
         n_splits, n_times = self.n_splits, len(axis)
         if self.test_size is None or isinstance(self.test_size, numbers.Integral):
@@ -182,8 +185,10 @@ class PanelTimeSeriesSplit(BaseCrossValidator):
                     f"them: the windows have {n_times} distinct target times."
                 )
             return [n_times - (n_splits - k) * size for k in range(n_splits)]
-        size = _duration(self, "test_size", kind)
-        ends = [axis[-1] - (n_splits - k) * size for k in range(n_splits)]
+        ends = [
+            _back(self, axis[-1], "test_size", n_splits - k, kind, zone)
+            for k in range(n_splits)
+        ]
         starts = [int(np.searchsorted(axis, end, side="right")) for end in ends]
         empty = [k for k in range(n_splits) if starts[k] >= len(axis)] + [
             k for k in range(n_splits - 1) if starts[k] == starts[k + 1]
@@ -197,14 +202,14 @@ class PanelTimeSeriesSplit(BaseCrossValidator):
             )
         return starts
 
-    def _train_mask(self, axis, start, first, last, kind):
+    def _train_mask(self, axis, start, first, last, kind, zone):
         if isinstance(self.gap, numbers.Integral):
             position = start - self.gap
             if position <= 0:
                 return np.zeros(len(first), dtype=bool)
             end = axis[position]
         else:
-            end = axis[start] - _duration(self, "gap", kind)
+            end = _back(self, axis[start], "gap", 1, kind, zone)
         train = last < end
         size = self.max_train_size
         if size is None:
@@ -212,7 +217,22 @@ class PanelTimeSeriesSplit(BaseCrossValidator):
         if isinstance(size, numbers.Integral):
             position = int(np.searchsorted(axis, end, side="left")) - size
             return train & (first >= axis[position]) if position > 0 else train
-        return train & (first >= end - _duration(self, "max_train_size", kind))
+        earliest = _back(self, end, "max_train_size", 1, kind, zone)
+        return train & (first >= earliest)
+
+
+def _back(splitter, key, name, count, kind, zone):
+    """The time ``count`` durations ``name`` before the time ``key``.
+
+    Whole days count in the wall-clock time of dates in a ``zone``, so that
+    "7D" spans seven dates across a change of daylight saving time.
+    """
+    size = _duration(splitter, name, kind)
+    if zone is None or size % _DAY:
+        return key - count * size
+    local = pd.Timestamp(key, tz="UTC").tz_convert(zone).tz_localize(None)
+    earlier = local - pd.Timedelta(count * size)
+    return earlier.tz_localize(zone, ambiguous=True, nonexistent="shift_forward").value
 
 
 def _target_times(X, y):
@@ -227,6 +247,15 @@ def _target_times(X, y):
     n_windows = X.shape[0] if hasattr(X, "shape") else len(X)
     rows = np.arange(n_windows)
     return rows, rows, "step"
+
+
+def _time_zone(X):
+    """Time zone of the dates of panel windows; None for any other times."""
+    if not isinstance(X, PanelWindows):
+        return None
+    layout = X._layout
+    times = layout.times if layout.clock is None else layout.clock[2]
+    return getattr(times, "tz", None)
 
 
 def _horizon(windows, y):

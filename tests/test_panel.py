@@ -494,3 +494,31 @@ def test_end_times_are_the_labels_of_every_kind_of_time(times):
     assert pickle.loads(pickle.dumps(X)).index.equals(X.index)
     folds = list(PanelTimeSeriesSplit(n_splits=2, test_size=3).split(X, y))
     assert [len(test) for _, test in folds] == [6, 6]
+
+
+def _berlin_days(start, end):
+    days = pd.date_range(start, end, tz="Europe/Berlin", name="day")
+    series = pd.Series(np.arange(len(days), dtype=float), index=days)
+    return make_panel_windows({"a": series, "b": series[3:]}, window_length=3)[0]
+
+
+def _first_target_dates(X, rows):
+    return [str(d) for d in pd.Index((X[rows].end_times + pd.Timedelta("1D")).date)]
+
+
+def test_durations_of_whole_days_count_dates_across_daylight_saving_time():
+    # Clocks go forward on March 31: every test block still holds seven dates.
+    X = _berlin_days("2024-03-01", "2024-04-03")
+    cv = PanelTimeSeriesSplit(n_splits=2, test_size="7D")
+    blocks = [sorted(set(_first_target_dates(X, test))) for _, test in cv.split(X)]
+    assert [(b[0], len(b)) for b in blocks] == [
+        ("2024-03-21", 7),
+        ("2024-03-28", 7),
+    ]
+    # And back on October 27: the gap and the training span count dates too.
+    X = _berlin_days("2024-10-01", "2024-11-03")
+    cv = PanelTimeSeriesSplit(n_splits=1, test_size="3D", gap="6D", max_train_size="5D")
+    train, test = next(cv.split(X))
+    assert _first_target_dates(X, test)[0] == "2024-11-01"
+    train_dates = sorted(set(_first_target_dates(X, train)))
+    assert train_dates == [f"2024-10-{day}" for day in range(21, 26)]
