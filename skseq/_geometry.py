@@ -51,6 +51,15 @@ class WindowGeometry:
     future_length: int = 0
     horizon: int | None = None
 
+    def __repr__(self):
+        # The known-ahead fields only when there are known columns, and the
+        # horizon (bookkeeping for the splitters) never.
+        shown = ["offsets", "delay", "target_columns", "n_features"]
+        if self.known_columns:
+            shown += ["known_columns", "future_length"]
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
+        return f"WindowGeometry({fields})"
+
     @classmethod
     def regular(
         cls,

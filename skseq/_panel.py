@@ -160,9 +160,9 @@ class PanelWindows(SequenceWindows):
     are.  It also records, for every window, its series and the time of its
     last observed step, through every subset ``X[rows]`` and every window
     transformer.  Windows are in time order (by the time of their last
-    observed step, then by series), so that the estimators that hold out the
-    newest windows (``validation_fraction``, conformal calibration) hold out
-    the newest of every series.
+    observed step, then in the order of `series`), so that the estimators
+    that hold out the newest windows (``validation_fraction``, conformal
+    calibration) hold out the newest of every series.
 
     Build it with `make_panel_windows`.
 
@@ -171,7 +171,10 @@ class PanelWindows(SequenceWindows):
     shape : tuple of int
         ``(n_windows, window_length, n_features)`` after the operations.
     series : pandas.Index
-        Id of every series that has windows, in the order they were given.
+        Id of every series that has windows: sorted for a long DataFrame or
+        a MultiIndex (in the order first seen when the ids do not sort), in
+        the order given for a list or dict of series.  Windows ending at the
+        same time come in this order.
     series_ids : pandas.Index of shape (n_windows,)
         Id of the series of each window.
     end_times : pandas.Index of shape (n_windows,)
@@ -489,7 +492,8 @@ def make_panel_windows(
     -------
     X : PanelWindows of shape (n_windows, window_length, n_features)
         Lazy windows over the series stacked into one array, in time order
-        (by the time of their last observed step, then by series).  Series
+        (by the time of their last observed step, then in the order of
+        ``X.series``).  Series
         given without times are taken to start together.
     y : ndarray
         The targets, shaped as by `make_windows`: ``(n_windows,)`` for one
