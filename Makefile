@@ -30,7 +30,9 @@ demo: $(VENV)/.installed-demo
 test: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check skseq tests benchmarks
 	$(BIN)/python -m ruff format --check skseq tests benchmarks
-	$(BIN)/python -m pytest
+	# One worker per core: most tests compile or train small networks, work
+	# that a second process does alongside the first.
+	$(BIN)/python -m pytest -n auto
 
 # HTML in docs/_build/html (open docs/_build/html/index.html).
 docs: $(VENV)/.installed-docs
