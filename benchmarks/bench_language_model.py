@@ -7,8 +7,9 @@
    as one stream), so the perplexities are comparable.  The baseline is
    ``nltk.lm.KneserNeyInterpolated``, its order and discount chosen on the
    last 10 % of the training stream.
-2. The same budget with the recurrent state carried between segments (the
-   default) and reset to zeros at every segment (``carry_state=False``).
+2. The same budget (``--compare-epochs`` epochs, no early stopping) with the
+   recurrent state carried between segments (the default) and reset to
+   zeros at every segment (``carry_state=False``).
 3. The Penn Treebank test perplexities of *Deep Learning from Scratch 2*
    (chapter 6: an LSTM, 136; the improved LSTM, 75.8), when the data is in
    the cache (`skseq.datasets.fetch_ptb`); skipped otherwise.
@@ -22,7 +23,8 @@ Run from the repository root (``pip install nltk``; about 30 minutes on 2
 cores for 3 seeds, ``--quick`` is a smoke test of a minute)::
 
     python benchmarks/bench_language_model.py [DATA] [--seeds 3] [--quick]
-        [--sections snippets ptb] [--ptb-home DIR]
+        [--compare-seeds 3] [--compare-epochs 3] [--sections snippets ptb]
+        [--ptb-home DIR]
 """
 
 import argparse
@@ -208,7 +210,7 @@ def language_model_rows(name, train, test, seeds, **params):
     return results, row
 
 
-def snippets_section(path, seeds, quick):
+def snippets_section(path, seeds, compare_seeds, compare_epochs, quick):
     texts = load_snippets(path)
     if quick:
         texts = texts[:1500]
@@ -216,6 +218,13 @@ def snippets_section(path, seeds, quick):
     params = dict(epochs=1, units=32, embedding_dim=32, max_features=2000)
     params = params if quick else {}
     print(f"{len(train)} training and {len(test)} held-out snippets\n", flush=True)
+    headers = [
+        "model",
+        "test perplexity (mean ± std)",
+        "per seed",
+        "epochs",
+        "s per epoch",
+    ]
     results, default_row = language_model_rows(
         "RNNLanguageModel() (defaults)", train, test, seeds, **params
     )
@@ -229,21 +238,6 @@ def snippets_section(path, seeds, quick):
     order, discount, kn_perplexity, kn_time = best_kneser_ney(
         train_stream, test_stream, lm.vocabulary_
     )
-    _, reset_row = language_model_rows(
-        "RNNLanguageModel(carry_state=False)",
-        train,
-        test,
-        seeds,
-        carry_state=False,
-        **params,
-    )
-    headers = [
-        "model",
-        "test perplexity (mean ± std)",
-        "per seed",
-        "epochs",
-        "s per epoch",
-    ]
     kn_row = [
         f"Kneser-Ney {order}-gram, discount {discount} (nltk.lm)",
         f"{kn_perplexity:.1f}",
@@ -253,8 +247,21 @@ def snippets_section(path, seeds, quick):
     ]
     print("\nHeld-out movie-review snippets:\n")
     print_table(headers, [default_row, kn_row])
+    # The same budget for both: a fixed number of epochs, no early stopping.
+    budget = dict(params, epochs=compare_epochs, early_stopping=False)
+    rows = [
+        language_model_rows(
+            f"carry_state={carry}, {compare_epochs} epochs",
+            train,
+            test,
+            compare_seeds,
+            carry_state=carry,
+            **budget,
+        )[1]
+        for carry in (True, False)
+    ]
     print("\nCarried against reset state, same budget:\n")
-    print_table(headers, [default_row, reset_row])
+    print_table(headers, rows)
 
 
 def ptb_section(data_home, seeds, quick):
@@ -286,7 +293,13 @@ def ptb_section(data_home, seeds, quick):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", nargs="?", default=DEFAULT_DATA)
-    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=3, help="seeds of the defaults")
+    parser.add_argument(
+        "--compare-seeds", type=int, default=3, help="seeds of carried vs reset"
+    )
+    parser.add_argument(
+        "--compare-epochs", type=int, default=3, help="epochs of carried vs reset"
+    )
     parser.add_argument(
         "--sections",
         nargs="+",
@@ -298,7 +311,13 @@ def main():
     args = parser.parse_args()
     seeds = range(args.seeds)
     if "snippets" in args.sections:
-        snippets_section(args.data, seeds, args.quick)
+        snippets_section(
+            args.data,
+            seeds,
+            range(args.compare_seeds),
+            1 if args.quick else args.compare_epochs,
+            args.quick,
+        )
     if "ptb" in args.sections:
         ptb_section(args.ptb_home, seeds, args.quick)
 
