@@ -1,6 +1,8 @@
 """Documents to padded integer sequences, with the vocabulary learned in ``fit``."""
 
 import collections
+import functools
+import html
 import itertools
 import numbers
 import re
@@ -10,9 +12,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._param_validation import Interval, fit_context, invalid_parameter
+from .._param_validation import Interval, StrOptions, fit_context, invalid_parameter
 
-__all__ = ["OOV_ID", "PAD_ID", "SENTIMENT_TOKEN_PATTERN", "TextTokenizer"]
+__all__ = [
+    "OOV_ID",
+    "PAD_ID",
+    "SENTIMENT_TOKEN_PATTERN",
+    "TextTokenizer",
+    "normalize_text",
+]
 
 #: Id of the padding token, at the start of every short sequence.
 PAD_ID = 0
@@ -25,8 +33,22 @@ _ID_LIMIT = 2**31
 #: A ``token_pattern`` for the sentiment of short English texts: words of any
 #: length (``"a"`` and ``"i"`` too), the clitics ``n't``, ``'s``, ``'re``,
 #: ``'ve``, ``'d``, ``'ll`` and ``'m`` as tokens of their own (``"isn't"`` is
-#: ``"is"``, ``"n't"``, as in Kim's 2014 preprocessing), and ``!`` and ``?``.
-SENTIMENT_TOKEN_PATTERN = r"(?u)\w+(?=n't\b)|n't\b|'(?:s|re|ve|d|ll|m)\b|\w+|[!?]"
+#: ``"is"``, ``"n't"``, as in Kim's 2014 preprocessing), ``!`` and ``?``, and
+#: Western emoticons (``:)``, ``:-(``, ``;p``, ``:D``, ``<3``; not after a digit,
+#: so that ``10:30`` stays two numbers, nor ``://`` of a URL).
+SENTIMENT_TOKEN_PATTERN = (
+    r"(?u)(?<!\d)[:;=][-'^]?(?:[()\[\]\\|*]|/(?!/)|[dDpPoO3](?!\w))|<3"
+    r"|\w+(?=n't\b)|n't\b|'(?:s|re|ve|d|ll|m)\b|\w+|[!?]"
+)
+
+# What ``normalize="social"`` rewrites, in this order (see `normalize_text`).
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
+_MENTION = re.compile(r"(?<!\w)@\w+")
+_HASHTAG = re.compile(r"(?<![\w&])#(\w+)")
+_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
+#: The tokens that replace URLs and user mentions with ``normalize="social"``.
+URL_TOKEN = "_url_"
+USER_TOKEN = "_user_"
 
 
 class TextTokenizer(TransformerMixin, BaseEstimator):
@@ -68,7 +90,15 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         ``CountVectorizer`` (the default keeps words of two or more
         characters).  With one capturing group, the group is the token.
         `~skseq.classification.SENTIMENT_TOKEN_PATTERN` also keeps one-letter
-        words, negations (``n't``) and ``!`` and ``?``.
+        words, negations (``n't``), ``!``, ``?`` and emoticons.
+    normalize : {"social"} or None, default=None
+        Rewrite text before tokenising.  ``"social"`` undoes the conventions
+        of social-media text, so that its words are those of other text:
+        HTML entities are decoded (``&amp;`` is ``&``), URLs become the token
+        ``_url_`` and user mentions (``@name``) ``_user_``, a hashtag is its
+        word (``#happy`` is ``happy``), and a letter repeated three or more
+        times is kept twice (``soooo good`` is ``soo good``, ``goooood`` is
+        ``good``).  See `~skseq.classification.normalize_text`.
 
     Attributes
     ----------
@@ -121,6 +151,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         "max_length": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "lowercase": ["boolean"],
         "token_pattern": [str],
+        "normalize": [None, StrOptions({"social"})],
     }
 
     def __init__(
@@ -130,11 +161,13 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         max_length=None,
         lowercase=True,
         token_pattern=r"(?u)\b\w\w+\b",
+        normalize=None,
     ):
         self.max_features = max_features
         self.max_length = max_length
         self.lowercase = lowercase
         self.token_pattern = token_pattern
+        self.normalize = normalize
 
     @fit_context
     def fit(self, X, y=None):
@@ -246,10 +279,8 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
     def _tokenize(self, docs):
         """All tokens of ``docs`` in one flat list, and the count per document."""
         findall = re.compile(self.token_pattern).findall
-        if self.lowercase:
-            per_doc = [findall(doc.lower()) for doc in docs]
-        else:
-            per_doc = [findall(doc) for doc in docs]
+        preprocess = text_preprocessor(self.lowercase, self.normalize)
+        per_doc = [findall(preprocess(doc)) for doc in docs]
         lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
         return list(itertools.chain.from_iterable(per_doc)), lengths
 
@@ -263,6 +294,49 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
 
 
 _KIND_NAMES = {"text": "str documents", "ids": "integer token sequences"}
+
+
+def normalize_text(text):
+    """Rewrite social-media conventions as plain words (``normalize="social"``).
+
+    In this order: HTML entities are decoded, URLs become ``_url_``, user
+    mentions ``_user_``, a hashtag its word, and a letter repeated three or
+    more times is kept twice.  Case is kept.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    text : str
+
+    Examples
+    --------
+    >>> from skseq.classification import normalize_text
+    >>> normalize_text("@bob Soooo happy &amp; #blessed :) http://t.co/x")
+    '_user_ Soo happy & blessed :) _url_'
+    """
+    text = html.unescape(text)
+    text = _URL.sub(URL_TOKEN, text)
+    text = _MENTION.sub(USER_TOKEN, text)
+    text = _HASHTAG.sub(r"\1", text)
+    return _ELONGATED.sub(r"\1\1", text)
+
+
+def _preprocess(text, lowercase, normalize):
+    if normalize == "social":
+        text = normalize_text(text)
+    return text.lower() if lowercase else text
+
+
+def text_preprocessor(lowercase, normalize):
+    """The function applied to each document before its tokens are found.
+
+    A picklable callable of one ``str``, usable as the ``preprocessor`` of a
+    scikit-learn vectorizer.
+    """
+    return functools.partial(_preprocess, lowercase=lowercase, normalize=normalize)
 
 
 def _as_documents(X):

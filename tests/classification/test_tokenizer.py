@@ -13,7 +13,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from skseq._param_validation import InvalidParameterError
-from skseq.classification import SENTIMENT_TOKEN_PATTERN, TextTokenizer
+from skseq.classification import (
+    SENTIMENT_TOKEN_PATTERN,
+    TextTokenizer,
+    normalize_text,
+)
 
 DOCS = ["A great, great film", "a dull film", "Great acting!", "dull dull plot"]
 
@@ -50,6 +54,57 @@ def test_sentiment_token_pattern_keeps_negations_and_marks(text, tokens):
     ids = tokenizer.fit_transform([text])[0]
     vocabulary = {i: token for token, i in tokenizer.vocabulary_.items()}
     assert " ".join(vocabulary[i] for i in ids) == tokens
+
+
+def tokens_of(tokenizer, text):
+    ids = tokenizer.fit_transform([text])[0]
+    vocabulary = {i: token for token, i in tokenizer.vocabulary_.items()}
+    return " ".join(vocabulary[i] for i in ids if i)
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("loved it :) :-( ;p :D <3", "loved it :) :-( ;p :d <3"),
+        ("at 10:30 (a note:)", "at 10 30 a note :)"),
+        ("fun:) isn't it", "fun :) is n't it"),
+    ],
+)
+def test_sentiment_token_pattern_keeps_emoticons(text, tokens):
+    tokenizer = TextTokenizer(token_pattern=SENTIMENT_TOKEN_PATTERN)
+    assert tokens_of(tokenizer, text) == tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("see http://t.co/ab1 and www.x.org/p?q=1 now", "see _url_ and _url_ now"),
+        ("HTTPS://EXAMPLE.COM/A", "_url_"),
+        ("@anonymous thanks, @Bob_1!", "_user_ thanks, _user_!"),
+        ("mail me at a@b.com", "mail me at a@b.com"),
+        ("#blessed and #RoyalWedding2011 #1", "blessed and RoyalWedding2011 1"),
+        ("Soooo goooood!!! 1000 zzz", "Soo good!!! 1000 zz"),
+        ("fish &amp; chips &lt;3 &quot;ok&quot;", 'fish & chips <3 "ok"'),
+        ("plain text stays", "plain text stays"),
+    ],
+)
+def test_normalize_text_rewrites_social_media_conventions(text, expected):
+    assert normalize_text(text) == expected
+
+
+def test_social_normalization_before_tokens():
+    tokenizer = TextTokenizer(token_pattern=SENTIMENT_TOKEN_PATTERN, normalize="social")
+    text = "@anonymous Soooo HAPPY &amp; #blessed :D http://url_removed"
+    assert tokens_of(tokenizer, text) == "_user_ soo happy blessed :d _url_"
+    plain = TextTokenizer(token_pattern=SENTIMENT_TOKEN_PATTERN)
+    assert tokens_of(plain, text) == (
+        "anonymous soooo happy amp blessed :d http url_removed"
+    )
+    # Fitted text and new text are normalised alike.
+    tokenizer.fit(["#good film", "dull film"])
+    np.testing.assert_array_equal(
+        tokenizer.transform(["goooood #film"]), tokenizer.transform(["good film"])
+    )
 
 
 def test_max_features_counts_reserved_ids():
@@ -175,6 +230,11 @@ def test_transform_requires_the_kind_seen_in_fit():
         ({"max_length": True}, r"'max_length' .* Got True instead"),
         ({"lowercase": "yes"}, r"'lowercase' .* Got 'yes' instead"),
         ({"token_pattern": None}, r"'token_pattern' .* Got None instead"),
+        (
+            {"normalize": "twitter"},
+            r"'normalize' parameter of TextTokenizer must be None or a str "
+            r"among \{'social'\}\. Got 'twitter' instead",
+        ),
         (
             {"token_pattern": "("},
             r"'token_pattern' parameter of TextTokenizer must be a valid regular "
