@@ -5,6 +5,11 @@ imports it on its first ``fit`` (or unpickling).
 """
 
 from ._sentiment import SentimentRNNClassifier
-from ._tokenizer import SENTIMENT_TOKEN_PATTERN, TextTokenizer
+from ._tokenizer import SENTIMENT_TOKEN_PATTERN, TextTokenizer, normalize_text
 
-__all__ = ["SENTIMENT_TOKEN_PATTERN", "SentimentRNNClassifier", "TextTokenizer"]
+__all__ = [
+    "SENTIMENT_TOKEN_PATTERN",
+    "SentimentRNNClassifier",
+    "TextTokenizer",
+    "normalize_text",
+]
