@@ -19,14 +19,15 @@ class LSTMForecaster(BaseKerasForecaster):
     def __init__(self, *, units=(32,), dropout=0.0, strategy="multioutput",
                  scaling="standard", baseline="linear", period=None, epochs=20,
                  batch_size=32, optimizer="adam", learning_rate=0.003,
-                 loss="mse", early_stopping=True, validation_fraction=0.1,
+                 loss="mse", quantiles=None, early_stopping=True,
+                 validation_fraction=0.1,
                  n_iter_no_change=5, callbacks=None, warm_start=False,
                  random_state=None, verbose=0):  # fmt: skip
         self.units, self.dropout, self.strategy = units, dropout, strategy
         self.scaling, self.baseline, self.period = scaling, baseline, period
         self.epochs = epochs
         self.batch_size, self.optimizer = batch_size, optimizer
-        self.learning_rate, self.loss = learning_rate, loss
+        self.learning_rate, self.loss, self.quantiles = learning_rate, loss, quantiles
         self.early_stopping, self.n_iter_no_change = early_stopping, n_iter_no_change
         self.validation_fraction, self.callbacks = validation_fraction, callbacks
         self.warm_start, self.random_state = warm_start, random_state

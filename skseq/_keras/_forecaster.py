@@ -211,19 +211,17 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
             raise invalid_parameter(
                 self, "period", "an int >= 1 with baseline='seasonal_last'", None
             )
+        quantiles = self._quantiles_parameter()
         if self.loss != "pinball":
-            if self.quantiles is not None:
+            if quantiles is not None:
                 raise ValueError(
                     f"The `quantiles` parameter of {type(self).__name__} sets the "
                     "levels learned with loss='pinball'; got "
-                    f"quantiles={self.quantiles!r} with loss={self.loss!r}. Set "
+                    f"quantiles={quantiles!r} with loss={self.loss!r}. Set "
                     "loss='pinball', or quantiles=None."
                 )
             return
-        check_levels(
-            DEFAULT_QUANTILES if self.quantiles is None else self.quantiles,
-            "quantiles",
-        )
+        check_levels(DEFAULT_QUANTILES if quantiles is None else quantiles, "quantiles")
         if self.strategy == "recursive":
             raise invalid_parameter(
                 self,
@@ -238,8 +236,14 @@ class BaseKerasForecaster(BaseWindowRegressor, BaseKerasEstimator):
         without ``loss="pinball"``)."""
         if self.loss != "pinball":
             return None
-        levels = DEFAULT_QUANTILES if self.quantiles is None else self.quantiles
+        quantiles = self._quantiles_parameter()
+        levels = DEFAULT_QUANTILES if quantiles is None else quantiles
         return np.union1d(check_levels(levels, "quantiles"), [0.5])
+
+    def _quantiles_parameter(self):
+        # A forecaster of one's own written before ``quantiles`` existed
+        # does not list it: it learns the default levels with "pinball".
+        return getattr(self, "quantiles", None)
 
     def _loss(self):
         levels = self._quantile_levels()
