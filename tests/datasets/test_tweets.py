@@ -15,7 +15,8 @@ def test_shape_labels_and_scores_agree():
     assert (np.abs(tweets.score) <= 4).all()
     np.testing.assert_array_equal(tweets.target, tweets.score > 0)
     assert np.all(np.diff(tweets.ids) > 0)
-    assert tweets.ids.min() >= 1 and tweets.ids.max() <= 4200
+    assert tweets.ids.min() >= 1
+    assert tweets.ids.max() <= 4200
     assert "Hutto" in tweets.DESCR
 
 
