@@ -219,7 +219,13 @@ def test_default_network_is_a_max_pooled_bigru_added_to_the_baseline(fitted):
         "Add",
         "Activation",
     ]
-    assert fitted.model_.get_layer("bidirectional").forward_layer.units == 4
+    # Found by type: Keras numbers default layer names per process.
+    (recurrent,) = [
+        layer
+        for layer in fitted.model_.layers
+        if type(layer).__name__ == "Bidirectional"
+    ]
+    assert recurrent.forward_layer.units == 4
     assert not fitted.model_.get_layer("network_weight").trainable
     defaults = SentimentRNNClassifier()
     # The moving average of the weights is on without an optimizer object.
