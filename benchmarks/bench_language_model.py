@@ -247,6 +247,8 @@ def snippets_section(path, seeds, compare_seeds, compare_epochs, quick):
     ]
     print("\nHeld-out movie-review snippets:\n")
     print_table(headers, [default_row, kn_row])
+    if not compare_seeds:
+        return
     # The same budget for both: a fixed number of epochs, no early stopping.
     budget = dict(params, epochs=compare_epochs, early_stopping=False)
     rows = [
