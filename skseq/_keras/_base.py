@@ -26,7 +26,7 @@ from .._param_validation import HasMethods, Interval, invalid_parameter
 from .._validation import check_random_seed
 from ._backend import import_keras, seeded
 from ._compiled import attach_compiled_functions, publish_compiled_functions
-from ._saving import SavedModel
+from ._saving import PicklesKerasModel
 from ._training import as_floatx, fit_network, keras_inputs, split_rows, take_rows
 
 __all__ = ["BaseKerasEstimator"]
@@ -43,7 +43,7 @@ def _padded_rows(n_rows):
     return min(_MAX_PREDICT_ROWS, max(_MIN_PREDICT_ROWS, power_of_two))
 
 
-class BaseKerasEstimator(BaseEstimator):
+class BaseKerasEstimator(PicklesKerasModel, BaseEstimator):
     """Base class of the Keras estimators: training, prediction, pickling.
 
     Not for direct use; see `~skseq.forecasting.GRUForecaster` and the other
@@ -274,18 +274,6 @@ class BaseKerasEstimator(BaseEstimator):
         if compiling:
             publish_compiled_functions(keras, self.model_)
         return np.concatenate(outputs)
-
-    # -- pickling --------------------------------------------------------------
-    def __getstate__(self):
-        state = dict(super().__getstate__())
-        if state.get("model_") is not None:
-            state["model_"] = SavedModel.capture(state["model_"])
-        return state
-
-    def __setstate__(self, state):
-        if isinstance(state.get("model_"), SavedModel):
-            state = dict(state, model_=state["model_"].restore())
-        super().__setstate__(state)
 
 
 def _pad(chunk, padding):

@@ -247,7 +247,11 @@ def _define_layers():
 
 def custom_objects():
     """Mapping of registered names to skseq's custom layer classes."""
-    return dict(_define_layers())
+    # The language model's layer lives with its network; defining it here
+    # registers it before any saved network is read.
+    from ._language import define_language_layers
+
+    return {**_define_layers(), "skseq>TiedEmbedding": define_language_layers()}
 
 
 def layer_norm_simple_rnn_cell(units):

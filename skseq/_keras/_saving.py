@@ -21,7 +21,7 @@ import numpy as np
 from ._backend import import_keras, quiet_keras_numpy_deprecation
 from ._layers import custom_objects
 
-__all__ = ["SavedModel", "variable_values"]
+__all__ = ["PicklesKerasModel", "SavedModel", "variable_values"]
 
 
 def variable_values(variables):
@@ -109,6 +109,25 @@ class SavedModel:
             return
         for variable, value in zip(variables, self.optimizer_state):
             variable.assign(value)
+
+
+class PicklesKerasModel:
+    """Mixin: an estimator's fitted network ``model_`` pickles as a `SavedModel`.
+
+    Put it before `sklearn.base.BaseEstimator` among the bases, whose own
+    pickling it extends.
+    """
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        if state.get("model_") is not None:
+            state["model_"] = SavedModel.capture(state["model_"])
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("model_"), SavedModel):
+            state = dict(state, model_=state["model_"].restore())
+        super().__setstate__(state)
 
 
 def _custom_classes(model):

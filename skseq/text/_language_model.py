@@ -16,13 +16,12 @@ from sklearn.utils.validation import check_is_fitted
 from .._keras._backend import import_keras, seeded
 from .._keras._language import (
     build_language_network,
-    define_language_layers,
     predicting,
     stream_logits,
     train_language_network,
     zero_states,
 )
-from .._keras._saving import SavedModel
+from .._keras._saving import PicklesKerasModel
 from .._param_validation import Interval, LayerSizes, StrOptions, fit_context
 from .._param_validation import layer_sizes as _layer_sizes
 from .._validation import check_random_seed
@@ -56,7 +55,7 @@ _CONTEXT_BATCH = 64
 _POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
 
 
-class RNNLanguageModel(DensityMixin, BaseEstimator):
+class RNNLanguageModel(DensityMixin, PicklesKerasModel, BaseEstimator):
     """Recurrent word-level language model: next-token probabilities of text.
 
     ``fit`` learns a vocabulary from the training documents, appends an
@@ -459,20 +458,6 @@ class RNNLanguageModel(DensityMixin, BaseEstimator):
         tags.input_tags.string = True
         tags.non_deterministic = not isinstance(self.random_state, Integral)
         return tags
-
-    # -- pickling ----------------------------------------------------------------
-    def __getstate__(self):
-        state = dict(super().__getstate__())
-        if state.get("model_") is not None:
-            state["model_"] = SavedModel.capture(state["model_"])
-        return state
-
-    def __setstate__(self, state):
-        if isinstance(state.get("model_"), SavedModel):
-            # The tied embedding must be registered before the model is read.
-            define_language_layers()
-            state = dict(state, model_=state["model_"].restore())
-        super().__setstate__(state)
 
     # -- helpers -----------------------------------------------------------------
     def _tokenize(self, docs):
